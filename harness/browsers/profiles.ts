@@ -1,0 +1,121 @@
+// Browser profiles: which browsers a run uses and how each is started. This is the one place that
+// knows about browser binaries; choose a set with EME_BROWSERS (a set name or a JSON file of
+// profiles), never by editing tests.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export const Engine = z.enum(['chromium', 'firefox', 'webkit']);
+export type Engine = z.infer<typeof Engine>;
+
+export const BrowserProfile = z.object({
+  /** The Playwright project name; expectations and reports key on it. */
+  project: z.string().regex(/^[\w.+-]+$/),
+  label: z.string(),
+  engine: Engine,
+  /** playwright: Playwright launches it; webdriver: a W3C WebDriver server drives it. */
+  driver: z.enum(['playwright', 'webdriver']).default('playwright'),
+  /** Playwright channel (e.g. moz-firefox, chrome, msedge). */
+  channel: z.string().optional(),
+  executablePath: z.string().optional(),
+  /** Extra command-line flags (Chromium). */
+  args: z.array(z.string()).default([]),
+  /** Browser preferences (Firefox), reported with every result. */
+  prefs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  webdriver: z
+    .object({
+      /** A WebDriver server to start locally (e.g. /usr/bin/WebKitWebDriver) ... */
+      driverBinary: z.string().optional(),
+      /** ... or one that already runs (a Selenium Grid, a device lab). */
+      url: z.string().url().optional(),
+      browserBinary: z.string().optional(),
+      browserArgs: z.array(z.string()).default([]),
+      /** Start a private Xvfb when there is no DISPLAY (MiniBrowser has no headless mode). */
+      needsDisplay: z.boolean().default(false),
+    })
+    .optional(),
+  /** Limit the profile to scenarios whose title (id: title) matches this regular expression. */
+  scenarios: z.string().optional(),
+});
+export type BrowserProfile = z.infer<typeof BrowserProfile>;
+export type BrowserProfileInput = z.input<typeof BrowserProfile>;
+
+const AUTOPLAY_CHROMIUM = '--autoplay-policy=no-user-gesture-required';
+// Stock EME prefs on purpose: forcing media.eme.enabled makes Firefox wait for a Widevine CDM
+// download, which never settles offline. Only autoplay is relaxed (test media is muted anyway).
+const FIREFOX_BASE_PREFS = { 'media.autoplay.default': 0 };
+export const FIREFOX_PERSISTENT_PREF = 'media.clearkey.persistent-license.enabled';
+
+const WEBKITGTK_MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+
+const SETS: Record<string, BrowserProfileInput[]> = {
+  /** Debian's own browsers: what this project's machines and CI have. */
+  debian: [
+    { project: 'chromium', label: 'Debian Chromium', engine: 'chromium', executablePath: '/usr/bin/chromium', args: [AUTOPLAY_CHROMIUM] },
+    { project: 'firefox', label: 'Firefox ESR (WebDriver BiDi)', engine: 'firefox', channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr', prefs: FIREFOX_BASE_PREFS },
+    {
+      project: 'webkit',
+      label: 'WebKitGTK MiniBrowser (WebKitWebDriver)',
+      engine: 'webkit',
+      driver: 'webdriver',
+      webdriver: { driverBinary: '/usr/bin/WebKitWebDriver', browserBinary: WEBKITGTK_MINIBROWSER, browserArgs: ['--automation'], needsDisplay: true },
+    },
+    {
+      project: 'firefox-persistent',
+      label: `Firefox ESR with ${FIREFOX_PERSISTENT_PREF}`,
+      engine: 'firefox',
+      channel: 'moz-firefox',
+      executablePath: '/usr/bin/firefox-esr',
+      prefs: { ...FIREFOX_BASE_PREFS, [FIREFOX_PERSISTENT_PREF]: true },
+      scenarios: 'lifecycle\\.persistent',
+    },
+  ],
+  /** Playwright's downloaded builds (`npx playwright install --with-deps`). */
+  bundled: [
+    { project: 'chromium', label: 'Playwright Chromium', engine: 'chromium', args: [AUTOPLAY_CHROMIUM] },
+    { project: 'firefox', label: 'Playwright Firefox', engine: 'firefox', prefs: FIREFOX_BASE_PREFS },
+    { project: 'webkit', label: 'Playwright WebKit', engine: 'webkit' },
+  ],
+  /** Branded browsers installed on the machine, which carry real CDMs. */
+  branded: [
+    { project: 'chrome', label: 'Google Chrome', engine: 'chromium', channel: 'chrome', args: [AUTOPLAY_CHROMIUM] },
+    { project: 'msedge', label: 'Microsoft Edge', engine: 'chromium', channel: 'msedge', args: [AUTOPLAY_CHROMIUM] },
+  ],
+};
+
+export const BROWSER_SETS = Object.keys(SETS);
+
+/**
+ * Resolves EME_BROWSERS: a set name (debian, bundled, branded; several joined by commas) or the
+ * path of a JSON file holding an array of profiles.
+ */
+export function loadProfiles(selection = process.env['EME_BROWSERS'] ?? 'debian'): BrowserProfile[] {
+  let inputs: unknown[];
+  if (selection.endsWith('.json')) {
+    try {
+      inputs = JSON.parse(readFileSync(selection, 'utf8')) as unknown[];
+    } catch (err) {
+      throw new Error(`EME_BROWSERS=${selection}: cannot read the profile file: ${(err as Error).message}`);
+    }
+    if (!Array.isArray(inputs)) throw new Error(`EME_BROWSERS=${selection}: the file must hold a JSON array of profiles`);
+  } else {
+    inputs = selection.split(',').flatMap((name) => {
+      const set = SETS[name.trim()];
+      if (!set) throw new Error(`EME_BROWSERS=${selection}: unknown browser set "${name}"; choose from ${BROWSER_SETS.join(', ')} or give a .json file`);
+      return set;
+    });
+  }
+  const profiles = inputs.map((input, i) => {
+    const parsed = BrowserProfile.safeParse(input);
+    if (!parsed.success) throw new Error(`EME_BROWSERS=${selection}: profile #${i} is invalid: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  });
+  const names = profiles.map((p) => p.project);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`EME_BROWSERS=${selection}: two profiles are named "${dup}"`);
+  return profiles;
+}
+
+/** Name of the browser set in use, for locating expectations. */
+export function browserSetName(selection = process.env['EME_BROWSERS'] ?? 'debian'): string {
+  return selection.endsWith('.json') ? selection.replace(/^.*\//, '').replace(/\.json$/, '') : selection.replace(/,/g, '+');
+}

@@ -1,0 +1,94 @@
+// Browsers Playwright cannot drive, through W3C WebDriver classic: WebKitGTK's MiniBrowser via a
+// local WebKitWebDriver (under a private Xvfb when there is no display), or any remote endpoint.
+import { spawn, type ChildProcess } from 'node:child_process';
+import WebDriver, { type Client } from 'webdriver';
+import { freePort, startXvfb, stopProcess, waitForPort, type VirtualDisplay } from './processes.ts';
+import type { BrowserProfile } from './profiles.ts';
+import type { BrowserSession, OpenPage } from './session.ts';
+
+const SESSION_TIMEOUT_MS = 20_000;
+
+export async function startWebDriverBrowser(profile: BrowserProfile): Promise<BrowserSession> {
+  const wd = profile.webdriver;
+  if (!wd || (!wd.driverBinary && !wd.url)) throw new Error(`profile ${profile.project}: a webdriver profile needs webdriver.driverBinary or webdriver.url`);
+  let display: VirtualDisplay | undefined;
+  let driver: ChildProcess | undefined;
+  const cleanup = async () => {
+    if (driver) await stopProcess(driver);
+    if (display) await display.stop();
+  };
+  try {
+    let endpoint: { protocol: string; hostname: string; port: number; path: string };
+    if (wd.url) {
+      const url = new URL(wd.url);
+      endpoint = { protocol: url.protocol.replace(':', ''), hostname: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), path: url.pathname };
+    } else {
+      const env = { ...process.env };
+      if (wd.needsDisplay && !env['DISPLAY']) {
+        display = await startXvfb();
+        env['DISPLAY'] = display.display;
+      }
+      const port = await freePort();
+      const binary = wd.driverBinary!;
+      driver = spawn(binary, [`--port=${port}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let driverError = '';
+      driver.stderr?.on('data', (d: Buffer) => (driverError = (driverError + d.toString()).slice(-2000)));
+      const spawnFailed = new Promise<never>((_, reject) => driver!.once('error', (e) => reject(new Error(`cannot start ${binary} (apt-get install webkit2gtk-driver): ${e.message}`))));
+      await Promise.race([waitForPort(port, driver, 10_000, binary), spawnFailed]);
+      endpoint = { protocol: 'http', hostname: '127.0.0.1', port, path: '/' };
+    }
+    const capabilities: Record<string, unknown> = {
+      // WebKitWebDriver speaks classic WebDriver only; without this the client asks for BiDi and
+      // session creation fails with "Failed to match capabilities".
+      'wdio:enforceWebDriverClassic': true,
+      acceptInsecureCerts: true,
+    };
+    if (profile.engine === 'webkit' && wd.browserBinary) {
+      capabilities['webkitgtk:browserOptions'] = { binary: wd.browserBinary, args: wd.browserArgs };
+    }
+    const client: Client = await WebDriver.newSession({
+      ...endpoint,
+      capabilities,
+      logLevel: 'warn',
+      connectionRetryTimeout: SESSION_TIMEOUT_MS,
+      connectionRetryCount: 0,
+    });
+    const caps = client.capabilities as Record<string, unknown>;
+    return {
+      identity: {
+        project: profile.project,
+        label: profile.label,
+        engine: profile.engine,
+        name: String(caps['browserName'] ?? 'unknown'),
+        version: String(caps['browserVersion'] ?? 'unknown'),
+        channel: profile.channel ?? null,
+        driver: 'webdriver',
+        executablePath: wd.browserBinary ?? null,
+        args: wd.browserArgs,
+        prefs: profile.prefs,
+      },
+      async open(url: string): Promise<OpenPage> {
+        await client.navigateTo(url);
+        // A refused navigation (e.g. an untrusted certificate) leaves WebKit on about:blank silently.
+        const landed = await client.getUrl();
+        if (!landed.startsWith(url.split('?')[0]!)) throw new Error(`navigation to ${url} ended at ${landed}`);
+        return {
+          screenshot: async () => Buffer.from(await client.takeScreenshot(), 'base64'),
+          close: async () => {
+            await client.navigateTo('about:blank');
+          },
+        };
+      },
+      async close() {
+        try {
+          await client.deleteSession();
+        } finally {
+          await cleanup();
+        }
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw new Error(`cannot start ${profile.label}: ${(err as Error).message}`);
+  }
+}

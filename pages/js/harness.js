@@ -1,0 +1,149 @@
+// The steps scenarios are written in: each EME call goes through the recorder, sessions come wrapped
+// with their listeners, and license messages go to the run's license endpoint.
+import { PreconditionFailed, StepFailed } from './recorder.js';
+import { SessionHandle } from './session.js';
+import { tryUtf8Json } from './bytes.js';
+
+export const CLEAR_KEY = 'org.w3.clearkey';
+
+/** What the page can see of the EME API surface, recorded once per run. */
+export function emeApiSurface() {
+  const kinds = {};
+  kinds['navigator.requestMediaKeySystemAccess'] = typeof navigator.requestMediaKeySystemAccess;
+  for (const name of ['MediaKeys', 'MediaKeySession', 'MediaKeySystemAccess', 'MediaKeyStatusMap', 'MediaKeyMessageEvent', 'MediaEncryptedEvent', 'WebKitMediaKeys', 'MediaSource']) {
+    kinds[name] = typeof window[name];
+  }
+  kinds['HTMLMediaElement.prototype.setMediaKeys'] = typeof HTMLMediaElement.prototype.setMediaKeys;
+  return kinds;
+}
+
+/** A configuration of one init data type and session type, with codecs that suit the container. */
+export function mediaConfig({ initDataType, sessionType = 'temporary', encryptionScheme }) {
+  const webm = initDataType === 'webm';
+  const video = { contentType: webm ? 'video/webm; codecs="vp9"' : 'video/mp4; codecs="avc1.42E01E"' };
+  const audio = { contentType: webm ? 'audio/webm; codecs="opus"' : 'audio/mp4; codecs="mp4a.40.2"' };
+  if (encryptionScheme !== undefined) {
+    video.encryptionScheme = encryptionScheme;
+    audio.encryptionScheme = encryptionScheme;
+  }
+  return { initDataTypes: [initDataType], sessionTypes: [sessionType], videoCapabilities: [video], audioCapabilities: [audio] };
+}
+
+/** A configuration in a few words, for reasons people read. */
+export function describeConfigs(configs) {
+  return configs
+    .map((c) => {
+      const caps = [...(c.videoCapabilities ?? []), ...(c.audioCapabilities ?? [])].map((cap) => cap.contentType).join(' + ');
+      return `initDataTypes ${c.initDataTypes?.join('/') ?? '-'}, sessionTypes ${c.sessionTypes?.join('/') ?? '-'}, ${caps || 'no capabilities'}`;
+    })
+    .join(' | ');
+}
+
+export class Harness {
+  constructor(rec, run) {
+    this.rec = rec;
+    this.runId = run.id;
+    this.keyIds = run.keyIds ?? {};
+    this.sessions = 0;
+  }
+
+  /** Hex key id for a key store label (the page never sees key values). */
+  keyId(label) {
+    const kid = this.keyIds[label];
+    if (!kid) throw new Error(`the run has no key id for ${label}`);
+    return kid;
+  }
+
+  requireEmeApi() {
+    if (typeof navigator.requestMediaKeySystemAccess !== 'function') {
+      throw new PreconditionFailed(`navigator.requestMediaKeySystemAccess is ${typeof navigator.requestMediaKeySystemAccess} (isSecureContext: ${window.isSecureContext})`);
+    }
+  }
+
+  requestAccess(keySystem, configs, { data, timeoutMs } = {}) {
+    return this.rec.attempt('navigator', 'requestMediaKeySystemAccess', [keySystem, configs], () => navigator.requestMediaKeySystemAccess(keySystem, configs), { data, timeoutMs });
+  }
+
+  /** Access the scenario cannot go on without: absence is a precondition, not a failure. */
+  async requireAccess(keySystem, configs) {
+    this.requireEmeApi();
+    const result = await this.requestAccess(keySystem, configs, { timeoutMs: 10_000 });
+    if (result.timedOut) throw new StepFailed(`requestMediaKeySystemAccess(${keySystem}) did not settle within 10 s`);
+    if (!result.ok) {
+      const { name, message } = result.entry.error;
+      if (name === 'NotSupportedError') {
+        throw new PreconditionFailed(`${keySystem} rejects ${describeConfigs(configs)}: ${name}: ${message}`);
+      }
+      throw new StepFailed(`requestMediaKeySystemAccess(${keySystem}) rejected with ${name}: ${message}`);
+    }
+    return result.value;
+  }
+
+  createMediaKeys(access) {
+    return this.rec.call('access', 'createMediaKeys', [], () => access.createMediaKeys());
+  }
+
+  async getConfiguration(access, data) {
+    return this.rec.call('access', 'getConfiguration', [], () => access.getConfiguration(), { data });
+  }
+
+  async createSession(mediaKeys, sessionType) {
+    const label = `s${++this.sessions}`;
+    let handle;
+    await this.rec.call('mediaKeys', 'createSession', sessionType === undefined ? [] : [sessionType], () => {
+      const session = sessionType === undefined ? mediaKeys.createSession() : mediaKeys.createSession(sessionType);
+      handle = new SessionHandle(this.rec, session, label, sessionType ?? 'temporary');
+      return session;
+    }, { data: { label } });
+    return handle;
+  }
+
+  #sessionCall(s, name, args, invoke) {
+    return this.rec.call(s.label, name, args, invoke, { snapshot: () => s.snapshot() });
+  }
+
+  generateRequest(s, initDataType, initData) {
+    return this.#sessionCall(s, 'generateRequest', [initDataType, initData], () => s.session.generateRequest(initDataType, initData));
+  }
+
+  update(s, response) {
+    return this.#sessionCall(s, 'update', [response], () => s.session.update(response));
+  }
+
+  close(s) {
+    return this.#sessionCall(s, 'close', [], () => s.session.close());
+  }
+
+  remove(s) {
+    return this.#sessionCall(s, 'remove', [], () => s.session.remove());
+  }
+
+  load(s, sessionId) {
+    return this.#sessionCall(s, 'load', [sessionId], () => s.session.load(sessionId));
+  }
+
+  /** Sends a message event's bytes to this run's license endpoint and returns the answer's bytes. */
+  async exchangeLicense(s, messageItem) {
+    const { entry, message } = messageItem;
+    const messageType = entry.data.messageType;
+    const url = `/license/${this.runId}?session=${encodeURIComponent(s.label)}&messageType=${encodeURIComponent(messageType)}`;
+    const sent = this.rec.add({ type: 'license', target: s.label, name: 'request', data: { url, messageType, bytes: message.length, forMessage: entry.seq } });
+    let response;
+    try {
+      response = await fetch(url, { method: 'POST', body: message, headers: { 'content-type': 'application/octet-stream', 'x-eme-page-seq': String(sent.seq) } });
+    } catch (error) {
+      this.rec.add({ type: 'license', target: s.label, name: 'response', of: sent.seq, error: { name: String(error?.name), message: String(error?.message) } });
+      throw new StepFailed(`license request failed: ${error}`);
+    }
+    const body = new Uint8Array(await response.arrayBuffer());
+    this.rec.add({ type: 'license', target: s.label, name: 'response', of: sent.seq, data: { status: response.status, bytes: body.length, json: tryUtf8Json(body) ?? null } });
+    if (!response.ok) throw new StepFailed(`license endpoint answered HTTP ${response.status}`);
+    return body;
+  }
+
+  /** Gives late events a chance to arrive, so "nothing after X" rules have something to judge. */
+  async quiet(ms) {
+    this.rec.note('runner', 'quiet-window', { ms });
+    await new Promise((r) => setTimeout(r, ms));
+  }
+}

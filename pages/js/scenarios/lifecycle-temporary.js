@@ -1,0 +1,20 @@
+// A temporary session through its whole life: request, license, usable keys, close, closed.
+import { CLEAR_KEY, mediaConfig } from '../harness.js';
+import { buildInitData } from '../init-data.js';
+import { allUsable } from '../session.js';
+
+export async function run(h, { initDataType, keys }) {
+  const kids = keys.map((label) => h.keyId(label));
+  const access = await h.requireAccess(CLEAR_KEY, [mediaConfig({ initDataType, sessionType: 'temporary' })]);
+  const mediaKeys = await h.createMediaKeys(access);
+  const s = await h.createSession(mediaKeys, 'temporary');
+  await h.generateRequest(s, initDataType, buildInitData(initDataType, kids));
+  const request = await s.nextMessage();
+  const license = await h.exchangeLicense(s, request);
+  await h.update(s, license);
+  await s.waitForKeyStatuses('every key usable', (snap) => allUsable(snap, kids));
+  await h.close(s);
+  await s.waitForClosed();
+  await s.waitForKeyStatuses('an empty map after close', (snap) => snap.size === 0, { optional: true });
+  await h.quiet(250);
+}

@@ -1,0 +1,43 @@
+// The one place that knows which browsers run: projects come from the browser profiles selected by
+// EME_BROWSERS (default: Debian's chromium, firefox-esr and WebKitGTK). See README "Choosing browsers".
+import { defineConfig } from '@playwright/test';
+import { cpus } from 'node:os';
+import { browserSetName, loadProfiles, type BrowserProfile } from './harness/browsers/profiles.ts';
+
+const port = Number(process.env['EME_PORT'] ?? 8787);
+const baseURL = process.env['EME_BASE_URL'] ?? `http://127.0.0.1:${port}`;
+const profiles = loadProfiles();
+const browserSet = browserSetName();
+const runsDir = process.env['EME_RUNS_DIR'] ?? 'out/runs';
+
+export default defineConfig<object, { emeProfile: BrowserProfile; browserSet: string }>({
+  testDir: './tests/e2e',
+  outputDir: 'out/test-results',
+  fullyParallel: true,
+  forbidOnly: !!process.env['CI'],
+  retries: 0,
+  workers: Number(process.env['EME_WORKERS'] ?? Math.max(2, cpus().length)),
+  timeout: 60_000,
+  reporter: [
+    ['list'],
+    ['./report/compat-reporter.ts', { outputDir: process.env['EME_REPORT_DIR'] ?? 'reports' }],
+    ['json', { outputFile: 'out/playwright-results.json' }],
+    ['allure-playwright', { resultsDir: 'out/allure-results', detail: false, suiteTitle: true }],
+  ],
+  use: { baseURL },
+  webServer: process.env['EME_BASE_URL']
+    ? undefined
+    : {
+        command: `npx tsx server/main.ts --port ${port} --runs-dir ${runsDir}`,
+        url: `${baseURL}/api/health`,
+        reuseExistingServer: false,
+        timeout: 30_000,
+        stdout: 'ignore',
+        stderr: 'pipe',
+      },
+  projects: profiles.map((profile) => ({
+    name: profile.project,
+    ...(profile.scenarios ? { grep: new RegExp(profile.scenarios) } : {}),
+    use: { emeProfile: profile, browserSet },
+  })),
+});

@@ -1,0 +1,129 @@
+// Playwright reporter that turns scenario results into one compatibility report per browser project
+// (JSON, versioned schema, validated before it is written) and prints a summary. It reads only the
+// attachments tests make, so it works the same as a merge reporter over sharded blob reports.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { release, type as osType } from 'node:os';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { findScenario } from '../harness/catalog.ts';
+import type { BrowserIdentity } from '../harness/browsers/session.ts';
+import {
+  CompatReport,
+  REPORT_SCHEMA_VERSION,
+  SCENARIO_ATTACHMENT,
+  ScenarioAttachment,
+  type ScenarioResult,
+} from './schema.ts';
+import { formatSummary } from './summary.ts';
+
+interface ProjectResults {
+  identity: BrowserIdentity | null;
+  browserSet: string;
+  results: ScenarioResult[];
+}
+
+function toolVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function osDescription(): string {
+  try {
+    const pretty = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
+    if (pretty) return `${pretty} (${osType()} ${release()})`;
+  } catch {
+    // not Linux, or no os-release
+  }
+  return `${osType()} ${release()}`;
+}
+
+export default class CompatReporter implements Reporter {
+  readonly #outputDir: string;
+  readonly #projects = new Map<string, ProjectResults>();
+  #startedAt = new Date();
+  #playwrightVersion = 'unknown';
+  readonly written: string[] = [];
+
+  constructor(options: { outputDir?: string } = {}) {
+    this.#outputDir = options.outputDir ?? process.env['EME_REPORT_DIR'] ?? 'reports';
+  }
+
+  printsToStdio(): boolean {
+    return true;
+  }
+
+  onBegin(config: FullConfig, _suite: Suite): void {
+    this.#startedAt = new Date();
+    this.#playwrightVersion = config.version;
+  }
+
+  #project(name: string): ProjectResults {
+    let p = this.#projects.get(name);
+    if (!p) this.#projects.set(name, (p = { identity: null, browserSet: 'unknown', results: [] }));
+    return p;
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const projectName = test.parent.project()?.name ?? 'unknown';
+    const raw = result.attachments.find((a) => a.name === SCENARIO_ATTACHMENT && a.body);
+    const scenarioId = test.title.split(':')[0] ?? test.title;
+    const scenario = findScenario(scenarioId);
+    if (!scenario) return; // not a scenario test
+    const project = this.#project(projectName);
+    if (raw?.body) {
+      const attachment = ScenarioAttachment.parse(JSON.parse(raw.body.toString('utf8')));
+      project.identity = attachment.browser;
+      project.browserSet = attachment.browserSet;
+      // With retries, the last attempt stands.
+      project.results = project.results.filter((r) => r.id !== attachment.result.id);
+      project.results.push(attachment.result);
+      return;
+    }
+    // The test died before it had a result (browser failed to launch, fixture error): still report it.
+    if (project.results.some((r) => r.id === scenario.id)) return;
+    project.results.push({
+      id: scenario.id,
+      title: scenario.title,
+      group: scenario.group,
+      spec: scenario.spec,
+      verdict: 'error',
+      reason: `the test ended without a result: ${(result.error?.message ?? result.status).split('\n')[0]}`,
+      expected: { verdicts: [] },
+      checks: [],
+      durationMs: result.duration,
+      environment: null,
+      record: { meta: { id: 'none', scenario: scenario.id, params: {}, project: projectName, createdAt: result.startTime.toISOString() }, finished: false, page: null, exchanges: [], joined: [] },
+    });
+  }
+
+  onEnd(result: FullResult): void {
+    mkdirSync(this.#outputDir, { recursive: true });
+    const reports: CompatReport[] = [];
+    for (const [name, project] of [...this.#projects.entries()].sort()) {
+      const identity = project.identity ?? {
+        project: name, label: name, engine: 'unknown', name: 'unknown', version: 'unknown', channel: null,
+        driver: 'playwright' as const, executablePath: null, args: [], prefs: {},
+      };
+      const results = [...project.results].sort((a, b) => a.id.localeCompare(b.id));
+      const count = (v: string) => results.filter((r) => r.verdict === v).length;
+      const report = CompatReport.parse({
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        generatedAt: new Date().toISOString(),
+        tool: { name: 'eme-compat', version: toolVersion(), playwright: this.#playwrightVersion },
+        browser: { ...identity, userAgent: results.find((r) => r.environment)?.environment?.userAgent ?? null },
+        environment: { os: osDescription(), node: process.version, ci: !!process.env['CI'] },
+        run: { startedAt: this.#startedAt.toISOString(), durationMs: Math.round(result.duration), browserSet: project.browserSet },
+        summary: { pass: count('pass'), fail: count('fail'), unsupported: count('unsupported'), error: count('error'), total: results.length },
+        scenarios: results,
+      });
+      const file = join(this.#outputDir, `${name}-${identity.version}.json`.replace(/[^\w.+-]/g, '_'));
+      writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+      this.written.push(file);
+      reports.push(report);
+    }
+    if (reports.length) console.log('\n' + formatSummary(reports, this.written));
+  }
+}

@@ -1,0 +1,69 @@
+// The per-browser compatibility report: a versioned schema, validated when written and when read.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { RunRecord } from '../harness/record.ts';
+import { BrowserIdentity } from '../harness/browsers/session.ts';
+import { VERDICTS } from '../harness/judge/verdict.ts';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export const CheckResult = z.object({
+  id: z.string(),
+  title: z.string(),
+  level: z.enum(['must', 'advisory']),
+  ok: z.boolean(),
+  expected: z.string(),
+  observed: z.string(),
+  spec: z.string().optional(),
+});
+
+export const ScenarioResult = z.object({
+  id: z.string(),
+  title: z.string(),
+  group: z.string(),
+  spec: z.array(z.string()),
+  verdict: z.enum(VERDICTS),
+  reason: z.string(),
+  expected: z.object({ verdicts: z.array(z.enum(VERDICTS)), reason: z.string().optional(), bug: z.string().optional() }),
+  checks: z.array(CheckResult),
+  findings: z.record(z.string(), z.unknown()).optional(),
+  durationMs: z.number().nonnegative(),
+  /** The page environment as the page saw it (user agent, secure context, API surface). */
+  environment: z.object({ userAgent: z.string(), isSecureContext: z.boolean(), origin: z.string(), emeApi: z.record(z.string(), z.string()) }).nullable(),
+  record: RunRecord,
+});
+export type ScenarioResult = z.infer<typeof ScenarioResult>;
+
+export const VerdictCounts = z.object({ pass: z.number(), fail: z.number(), unsupported: z.number(), error: z.number(), total: z.number() });
+
+export const CompatReport = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  generatedAt: z.string(),
+  tool: z.object({ name: z.literal('eme-compat'), version: z.string(), playwright: z.string() }),
+  browser: BrowserIdentity.extend({ userAgent: z.string().nullable() }),
+  environment: z.object({ os: z.string(), node: z.string(), ci: z.boolean() }),
+  run: z.object({ startedAt: z.string(), durationMs: z.number(), browserSet: z.string() }),
+  summary: VerdictCounts,
+  scenarios: z.array(ScenarioResult),
+});
+export type CompatReport = z.infer<typeof CompatReport>;
+
+/** What a test attaches for the reporter: one scenario's result and the browser that produced it. */
+export const ScenarioAttachment = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  browserSet: z.string(),
+  browser: BrowserIdentity,
+  result: ScenarioResult,
+});
+export type ScenarioAttachment = z.infer<typeof ScenarioAttachment>;
+export const SCENARIO_ATTACHMENT = 'eme-scenario-result.json';
+
+export function parseReport(value: unknown, source = 'report'): CompatReport {
+  const parsed = CompatReport.safeParse(value);
+  if (!parsed.success) throw new Error(`${source} does not match the report schema v${REPORT_SCHEMA_VERSION}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export function readReport(path: string): CompatReport {
+  return parseReport(JSON.parse(readFileSync(path, 'utf8')), path);
+}

@@ -1,0 +1,26 @@
+// The readable end-of-run summary: verdict counts per browser, then every result that is not a pass.
+import type { CompatReport } from './schema.ts';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatSummary(reports: CompatReport[], files: string[] = []): string {
+  const header = ['project', 'browser', 'version', 'pass', 'fail', 'unsupported', 'error'];
+  const rows = reports.map((r) => [
+    r.browser.project,
+    r.browser.name,
+    r.browser.version,
+    ...(['pass', 'fail', 'unsupported', 'error'] as const).map((v) => String(r.summary[v])),
+  ]);
+  const notPassing = reports.flatMap((r) =>
+    r.scenarios
+      .filter((s) => s.verdict !== 'pass')
+      .map((s) => [r.browser.project, s.id, s.verdict, s.expected.verdicts.includes(s.verdict) ? 'expected' : 'UNEXPECTED', s.reason.length > 110 ? `${s.reason.slice(0, 109)}…` : s.reason]),
+  );
+  const lines = ['EME compatibility summary', '', table([header, ...rows])];
+  if (notPassing.length) lines.push('', 'Not passing:', table(notPassing).replace(/^/gm, '  '));
+  if (files.length) lines.push('', `Reports: ${files.join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,158 @@
+// The harness server: static pages and media, the Clear Key license endpoint, and the run recorder.
+import express, { type Request } from 'express';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { PageTimeline, type LicenseExchange } from '../harness/record.ts';
+import { findScenario } from '../harness/catalog.ts';
+import { answerMessage, parseMessage, ClearKeyError } from './clearkey.ts';
+import type { KeyStore } from './keystore.ts';
+import { RUN_ID, type RunStore } from './run-store.ts';
+import { HttpError, jsonErrorHandler, notFound, toErrorResponse } from './http-errors.ts';
+
+export interface AppOptions {
+  store: RunStore;
+  keys: KeyStore;
+  pagesDir?: string;
+  mediaDir?: string;
+}
+
+export const LIMITS = {
+  licenseBody: 64 * 1024,
+  timelineBody: 8 * 1024 * 1024,
+  maxWaitMs: 120_000,
+} as const;
+
+const MESSAGE_TYPES = ['license-request', 'license-renewal', 'license-release', 'individualization-request'] as const;
+
+const CreateRun = z.strictObject({
+  scenario: z.string().min(1).max(128),
+  params: z.record(z.string(), z.unknown()).default({}),
+  project: z.string().min(1).max(128).regex(/^[\w.+-]+$/, 'letters, digits, . _ + - only'),
+});
+
+const LicenseQuery = z.object({
+  session: z.string().regex(/^[\w-]{1,32}$/, 'a session label of 1-32 word characters').optional(),
+  messageType: z.enum(MESSAGE_TYPES).optional(),
+});
+
+const WaitQuery = z.object({
+  wait: z.coerce.number().int().min(0).max(LIMITS.maxWaitMs).default(0),
+});
+
+function runIdParam(req: Request): string {
+  const id = req.params['runId'];
+  if (typeof id !== 'string' || !RUN_ID.test(id)) {
+    throw new HttpError(400, 'bad-run-id', `run id must be a UUID as POST /api/runs returns it, got ${JSON.stringify(id)}`);
+  }
+  return id;
+}
+
+function pageSeqHeader(req: Request): number | null {
+  const raw = req.get('x-eme-page-seq');
+  if (raw === undefined) return null;
+  if (!/^\d{1,9}$/.test(raw)) throw new HttpError(400, 'bad-page-seq', 'x-eme-page-seq must be a non-negative integer');
+  return Number(raw);
+}
+
+function tryJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+export function createApp(options: AppOptions): express.Express {
+  const { store, keys } = options;
+  const pagesDir = resolve(options.pagesDir ?? 'pages');
+  const mediaDir = resolve(options.mediaDir ?? 'media');
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true, keys: keys.size });
+  });
+
+  app.post('/api/runs', express.json({ limit: '64kb' }), async (req, res) => {
+    if (!req.is('application/json')) throw new HttpError(415, 'unsupported-media-type', 'send the run as application/json');
+    const input = CreateRun.parse(req.body);
+    const scenario = findScenario(input.scenario);
+    if (!scenario) throw new HttpError(404, 'unknown-scenario', `no scenario with id ${JSON.stringify(input.scenario)}`);
+    const meta = await store.create(input);
+    res.status(201).json({ ...meta, runnerPath: `/runner.html?run=${meta.id}` });
+  });
+
+  // What the runner page needs to start: which page module, with which parameters.
+  app.get('/api/runs/:runId', (req, res) => {
+    const id = runIdParam(req);
+    const meta = store.meta(id);
+    if (!meta) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+    const scenario = findScenario(meta.scenario);
+    res.json({ ...meta, module: scenario?.page.module, params: { ...scenario?.page.params, ...meta.params }, keyIds: keys.keyIds() });
+  });
+
+  app.post('/api/runs/:runId/timeline', express.json({ limit: LIMITS.timelineBody }), async (req, res) => {
+    const id = runIdParam(req);
+    if (!req.is('application/json')) throw new HttpError(415, 'unsupported-media-type', 'send the timeline as application/json');
+    if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+    const timeline = PageTimeline.parse(req.body);
+    const result = await store.finish(id, timeline);
+    if (result === 'already-finished') throw new HttpError(409, 'run-finished', `run ${id} already has its timeline`);
+    res.status(201).json({ stored: timeline.entries.length });
+  });
+
+  app.get('/api/runs/:runId/record', async (req, res) => {
+    const id = runIdParam(req);
+    const { wait } = WaitQuery.parse(req.query);
+    res.json(await store.waitForFinish(id, wait));
+  });
+
+  // The Clear Key license endpoint. The body is the MediaKeyMessageEvent's message, byte for byte.
+  app.post(
+    '/license/:runId',
+    express.raw({ type: () => true, limit: LIMITS.licenseBody }),
+    async (req, res) => {
+      const started = performance.now();
+      const id = runIdParam(req);
+      if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+      const query = LicenseQuery.parse(req.query);
+      const pageSeq = pageSeqHeader(req);
+      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const exchangeNumber = store.nextExchangeNumber(id);
+
+      let status: number;
+      let answer: unknown;
+      try {
+        answer = answerMessage(parseMessage(body, query.messageType), keys).body;
+        status = 200;
+      } catch (err) {
+        if (!(err instanceof ClearKeyError)) throw err;
+        ({ status, body: answer } = toErrorResponse(err));
+      }
+      const exchange: LicenseExchange = {
+        exchange: exchangeNumber,
+        pageSeq,
+        session: query.session ?? null,
+        messageType: query.messageType ?? null,
+        receivedAt: new Date().toISOString(),
+        request: { contentType: req.get('content-type') ?? null, size: body.length, base64: body.toString('base64'), json: tryJson(body) },
+        response: { status, body: answer },
+        durationMs: 0,
+      };
+      exchange.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+      await store.addExchange(id, exchange);
+      res.status(status).json(answer);
+    },
+  );
+
+  // The key store sits beside the media it protects, but keys leave only through /license.
+  app.use('/media/keys.json', (_req, _res) => {
+    throw new HttpError(404, 'not-found', 'the key store is not served; keys leave only through the license endpoint');
+  });
+  app.use('/media', express.static(mediaDir, { fallthrough: true, dotfiles: 'deny', index: false }));
+  app.use(express.static(pagesDir, { fallthrough: true, dotfiles: 'deny' }));
+  app.use(notFound);
+  app.use(jsonErrorHandler);
+  return app;
+}

@@ -1,0 +1,162 @@
+// Stores runs: what a test registered, what the license endpoint saw, what the page reported.
+// Each run is an append-only JSONL file; a record is on disk before the caller is answered, and the
+// writes of one run are chained so they keep their order even when requests for it overlap.
+import { appendFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  joinTimeline,
+  type LicenseExchange,
+  type PageTimeline,
+  type RunMeta,
+  type RunRecord,
+} from '../harness/record.ts';
+
+type StoredLine =
+  | { kind: 'meta'; meta: RunMeta }
+  | { kind: 'exchange'; exchange: LicenseExchange }
+  | { kind: 'page'; page: PageTimeline };
+
+interface RunState {
+  meta: RunMeta;
+  exchanges: LicenseExchange[];
+  page: PageTimeline | null;
+  nextExchange: number;
+  writes: Promise<void>;
+  waiters: Set<() => void>;
+}
+
+export const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export class RunStore {
+  readonly #runs = new Map<string, RunState>();
+
+  private constructor(readonly dir: string) {}
+
+  /** Opens the store, reloading runs a previous server process left in `dir`. */
+  static async open(dir: string): Promise<RunStore> {
+    await mkdir(dir, { recursive: true });
+    const store = new RunStore(dir);
+    for (const name of await readdir(dir)) {
+      const id = name.replace(/\.jsonl$/, '');
+      if (name.endsWith('.jsonl') && RUN_ID.test(id)) await store.#reload(id);
+    }
+    return store;
+  }
+
+  async #reload(id: string): Promise<void> {
+    const text = await readFile(this.#file(id), 'utf8');
+    let state: RunState | undefined;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      let parsed: StoredLine;
+      try {
+        parsed = JSON.parse(line) as StoredLine;
+      } catch {
+        continue; // a line cut short by a killed process; the rest of the run is still worth keeping
+      }
+      if (parsed.kind === 'meta') state = this.#newState(parsed.meta);
+      else if (state && parsed.kind === 'exchange') {
+        state.exchanges.push(parsed.exchange);
+        state.nextExchange = Math.max(state.nextExchange, parsed.exchange.exchange + 1);
+      } else if (state && parsed.kind === 'page') state.page = parsed.page;
+    }
+    if (state) this.#runs.set(id, state);
+  }
+
+  #newState(meta: RunMeta): RunState {
+    return { meta, exchanges: [], page: null, nextExchange: 0, writes: Promise.resolve(), waiters: new Set() };
+  }
+
+  #file(id: string): string {
+    return join(this.dir, `${id}.jsonl`);
+  }
+
+  #write(state: RunState, line: StoredLine): Promise<void> {
+    const write = state.writes.then(() => appendFile(this.#file(state.meta.id), JSON.stringify(line) + '\n'));
+    state.writes = write.catch(() => undefined);
+    return write;
+  }
+
+  async create(input: { scenario: string; params: Record<string, unknown>; project: string }): Promise<RunMeta> {
+    const meta: RunMeta = { id: randomUUID(), ...input, createdAt: new Date().toISOString() };
+    const state = this.#newState(meta);
+    this.#runs.set(meta.id, state);
+    await this.#write(state, { kind: 'meta', meta });
+    return meta;
+  }
+
+  has(id: string): boolean {
+    return this.#runs.has(id);
+  }
+
+  meta(id: string): RunMeta | undefined {
+    return this.#runs.get(id)?.meta;
+  }
+
+  /** Reserves the next exchange number of a run, so numbers follow arrival order. */
+  nextExchangeNumber(id: string): number {
+    const state = this.#require(id);
+    return state.nextExchange++;
+  }
+
+  async addExchange(id: string, exchange: LicenseExchange): Promise<void> {
+    const state = this.#require(id);
+    state.exchanges.push(exchange);
+    state.exchanges.sort((a, b) => a.exchange - b.exchange);
+    await this.#write(state, { kind: 'exchange', exchange });
+  }
+
+  /** Stores the page's timeline; a run takes one, since it marks the run finished. */
+  async finish(id: string, page: PageTimeline): Promise<'stored' | 'already-finished'> {
+    const state = this.#require(id);
+    if (state.page) return 'already-finished';
+    state.page = page;
+    await this.#write(state, { kind: 'page', page });
+    for (const wake of state.waiters) wake();
+    state.waiters.clear();
+    return 'stored';
+  }
+
+  record(id: string): RunRecord {
+    const state = this.#require(id);
+    return {
+      meta: state.meta,
+      finished: state.page !== null,
+      page: state.page,
+      exchanges: [...state.exchanges],
+      joined: joinTimeline(state.page, state.exchanges),
+    };
+  }
+
+  /** Resolves with the record once the page has finished, or as it is when `timeoutMs` passes. */
+  async waitForFinish(id: string, timeoutMs: number): Promise<RunRecord> {
+    const state = this.#require(id);
+    if (!state.page) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, timeoutMs);
+        function done() {
+          clearTimeout(timer);
+          state.waiters.delete(done);
+          resolve();
+        }
+        state.waiters.add(done);
+      });
+    }
+    await state.writes;
+    return this.record(id);
+  }
+
+  #require(id: string): RunState {
+    const state = this.#runs.get(id);
+    if (!state) throw new UnknownRunError(id);
+    return state;
+  }
+}
+
+export class UnknownRunError extends Error {
+  constructor(readonly runId: string) {
+    super(`no run with id ${runId}`);
+    this.name = 'UnknownRunError';
+  }
+}
