@@ -16,6 +16,9 @@ import {
 } from './schema.ts';
 import { formatSummary } from './summary.ts';
 
+/** Lists the reports one run wrote, so readers never pick up a stale file from an earlier run. */
+export const REPORT_INDEX = 'index.json';
+
 interface ProjectResults {
   identity: BrowserIdentity | null;
   browserSet: string;
@@ -124,6 +127,7 @@ export default class CompatReporter implements Reporter {
       this.written.push(file);
       reports.push(report);
     }
+    writeFileSync(join(this.#outputDir, REPORT_INDEX), JSON.stringify({ generatedAt: new Date().toISOString(), status: result.status, reports: this.written.map((f) => f.replace(/^.*\//, '')) }, null, 2) + '\n');
     if (reports.length) console.log('\n' + formatSummary(reports, this.written));
   }
 }

@@ -1,0 +1,90 @@
+// `npm test`: typecheck, unit and integration tests, the browser matrix (Playwright), then checks on
+// the reports that run wrote. Every step runs even if an earlier one fails; the last line counts all.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+mkdirSync('out', { recursive: true });
+// Counts come from these files; a stale one from an earlier run must not count.
+for (const f of ['out/unit.tap', 'out/after-run.tap', 'out/playwright-results.json']) rmSync(f, { force: true });
+
+interface Step {
+  name: string;
+  command: string[];
+  count: () => { passed: number; failed: number };
+}
+
+function tapCounts(file: string) {
+  return () => {
+    if (!existsSync(file)) return { passed: 0, failed: 1 };
+    const tap = readFileSync(file, 'utf8');
+    const n = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+    return { passed: n('pass'), failed: n('fail') + n('cancelled') };
+  };
+}
+
+const nodeTest = (files: string[], tap: string): string[] => [
+  process.execPath, '--import', 'tsx', '--test',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  ...files,
+];
+
+const steps: Step[] = [
+  {
+    name: 'typecheck',
+    command: ['node_modules/.bin/tsc', '-p', '.'],
+    count: () => ({ passed: 0, failed: 0 }),
+  },
+  {
+    name: 'unit and integration tests',
+    command: nodeTest(['tests/unit/*.test.ts', 'tests/integration/*.test.ts'], 'out/unit.tap'),
+    count: tapCounts('out/unit.tap'),
+  },
+  {
+    name: 'browser matrix (Playwright)',
+    command: [process.execPath, require.resolve('@playwright/test/cli'), 'test'],
+    count: () => {
+      const file = 'out/playwright-results.json';
+      if (!existsSync(file)) return { passed: 0, failed: 1 };
+      const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
+      return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
+    },
+  },
+  {
+    name: 'report checks',
+    command: nodeTest(['tests/after-run/*.test.ts'], 'out/after-run.tap'),
+    count: tapCounts('out/after-run.tap'),
+  },
+];
+
+let passed = 0;
+let failed = 0;
+const failedSteps: string[] = [];
+for (const step of steps) {
+  console.log(`\n━━ ${step.name} ━━`);
+  const started = Date.now();
+  const [cmd, ...args] = step.command as [string, ...string[]];
+  // Globs are expanded here so the command works the same in every shell.
+  const expanded = args.flatMap((a) => (a.includes('*') ? expandGlob(a) : [a]));
+  const result = spawnSync(cmd, expanded, { stdio: 'inherit', env: process.env });
+  const counts = step.count();
+  if (result.status !== 0 && counts.failed === 0) counts.failed = 1;
+  passed += counts.passed;
+  failed += counts.failed;
+  if (result.status !== 0) failedSteps.push(step.name);
+  console.log(`━━ ${step.name}: exit ${result.status ?? result.signal} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Expands `dir/*.test.ts` (one directory level is all the steps use). */
+function expandGlob(pattern: string): string[] {
+  const slash = pattern.lastIndexOf('/');
+  const dir = pattern.slice(0, slash);
+  const re = new RegExp(`^${pattern.slice(slash + 1).replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+  return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => `${dir}/${f}`);
+}
+
+if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(', ')}`);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failedSteps.length ? 1 : 0);

@@ -1,0 +1,61 @@
+// Runs after the browser matrix (npm test does this): the reports that run wrote must validate against
+// the schema, name real browsers, and carry the evidence behind every verdict.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readReport, parseReport, type CompatReport } from '../../report/schema.ts';
+import { REPORT_INDEX } from '../../report/compat-reporter.ts';
+import { loadProfiles } from '../../harness/browsers/profiles.ts';
+import { SCENARIOS } from '../../harness/catalog.ts';
+
+const dir = process.env['EME_REPORT_DIR'] ?? 'reports';
+const index = JSON.parse(readFileSync(join(dir, REPORT_INDEX), 'utf8')) as { reports: string[] };
+const reports: CompatReport[] = index.reports.map((f) => readReport(join(dir, f)));
+
+test('one schema-valid report per browser project of the run', () => {
+  const projects = reports.map((r) => r.browser.project).sort();
+  assert.deepEqual(projects, loadProfiles().map((p) => p.project).sort());
+});
+
+test('each report names a real browser build and the page saw its user agent', () => {
+  for (const r of reports) {
+    assert.match(r.browser.version, /^\d+(\.\d+)+/, `${r.browser.project} version`);
+    assert.ok(r.browser.userAgent && r.browser.userAgent.length > 20, `${r.browser.project} user agent`);
+    assert.equal(r.summary.total, r.scenarios.length);
+  }
+});
+
+test('every scenario the project runs is in its report with a reason', () => {
+  for (const r of reports) {
+    const profile = loadProfiles().find((p) => p.project === r.browser.project)!;
+    const filter = profile.scenarios ? new RegExp(profile.scenarios) : null;
+    const expected = SCENARIOS.filter((s) => !filter || filter.test(`${s.id}: ${s.title}`)).map((s) => s.id).sort();
+    assert.deepEqual(r.scenarios.map((s) => s.id).sort(), expected, r.browser.project);
+    for (const s of r.scenarios) assert.ok(s.reason.length > 0, `${r.browser.project}/${s.id} has a reason`);
+  }
+});
+
+test('a lifecycle verdict other than unsupported comes with both witnesses in the joined timeline', () => {
+  for (const r of reports) {
+    for (const s of r.scenarios.filter((x) => x.id.startsWith('lifecycle.') && (x.verdict === 'pass' || x.verdict === 'fail'))) {
+      const sources = new Set(s.record.joined.map((e) => e.source));
+      assert.ok(sources.has('page') && sources.has('server'), `${r.browser.project}/${s.id} joins page and server views`);
+      assert.ok(s.checks.length > 5, `${r.browser.project}/${s.id} lists its checks`);
+    }
+  }
+});
+
+test('an unsupported verdict says what is missing', () => {
+  for (const r of reports) {
+    for (const s of r.scenarios.filter((x) => x.verdict === 'unsupported')) {
+      assert.match(s.reason, /undefined|NotSupportedError|not supported/, `${r.browser.project}/${s.id}: ${s.reason}`);
+    }
+  }
+});
+
+test('a report that breaks the schema is refused with the place it breaks', () => {
+  const broken = structuredClone(reports[0]!) as unknown as { scenarios: { verdict: string }[] };
+  broken.scenarios[0]!.verdict = 'maybe';
+  assert.throws(() => parseReport(broken, 'broken.json'), /broken\.json does not match the report schema v1[\s\S]*verdict/);
+});

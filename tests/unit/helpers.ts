@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { RunRecord, joinTimeline, type PageEntry } from '../../harness/record.ts';
+
+/** A recorded run from a real browser (tests/fixtures), validated, as a fresh copy. */
+export function fixtureRecord(name: string): RunRecord {
+  return RunRecord.parse(JSON.parse(readFileSync(new URL(`../fixtures/${name}.record.json`, import.meta.url), 'utf8')));
+}
+
+/** Applies `edit` to the page entries and rebuilds the joined view, as the server would. */
+export function withEntries(record: RunRecord, edit: (entries: PageEntry[]) => PageEntry[]): RunRecord {
+  const page = record.page ? { ...record.page, entries: edit(structuredClone(record.page.entries)) } : null;
+  return { ...record, page, joined: joinTimeline(page, record.exchanges) };
+}
+
+export function find(entries: PageEntry[], target: string, name: string, type?: string): PageEntry {
+  const e = entries.find((x) => x.target === target && x.name === name && (type === undefined || x.type === type));
+  if (!e) throw new Error(`fixture has no ${type ?? ''} ${target}.${name}`);
+  return e;
+}
+
+/**
+ * Moves the page entry with seq `seq` to come right after the one with seq `after`, renumbering
+ * entries (and the server's references to them) as a browser with that order would have recorded.
+ */
+export function moveAfter(record: RunRecord, seq: number, after: number): RunRecord {
+  const entries = record.page!.entries;
+  const moving = entries.find((e) => e.seq === seq)!;
+  const rest = entries.filter((e) => e.seq !== seq);
+  rest.splice(rest.findIndex((e) => e.seq === after) + 1, 0, moving);
+  const renumber = new Map(rest.map((e, i) => [e.seq, i]));
+  const page = {
+    ...record.page!,
+    entries: rest.map((e) => ({
+      ...e,
+      seq: renumber.get(e.seq)!,
+      ...(e.of !== undefined ? { of: renumber.get(e.of)! } : {}),
+      ...(typeof e.data?.['forMessage'] === 'number' ? { data: { ...e.data, forMessage: renumber.get(e.data['forMessage']) } } : {}),
+    })),
+  };
+  const exchanges = record.exchanges.map((x) => ({ ...x, pageSeq: x.pageSeq === null ? null : (renumber.get(x.pageSeq) ?? null) }));
+  return { ...record, page, exchanges, joined: joinTimeline(page, exchanges) };
+}
