@@ -8,7 +8,8 @@ const port = Number(process.env['EME_PORT'] ?? 8787);
 const baseURL = process.env['EME_BASE_URL'] ?? `http://127.0.0.1:${port}`;
 const profiles = loadProfiles();
 const browserSet = browserSetName();
-const runsDir = process.env['EME_RUNS_DIR'] ?? 'out/runs';
+// One folder per invocation: the server reloads its folder on start, and old runs need not be read.
+const runsDir = process.env['EME_RUNS_DIR'] ?? `out/runs/${new Date().toISOString().replace(/[:.]/g, '-')}`;
 
 export default defineConfig<object, { emeProfile: BrowserProfile; browserSet: string }>({
   testDir: './tests/e2e',
@@ -28,7 +29,7 @@ export default defineConfig<object, { emeProfile: BrowserProfile; browserSet: st
   webServer: process.env['EME_BASE_URL']
     ? undefined
     : {
-        command: `npx tsx server/main.ts --port ${port} --runs-dir ${runsDir}`,
+        command: `node --import tsx server/main.ts --port ${port} --runs-dir ${runsDir}`,
         url: `${baseURL}/api/health`,
         reuseExistingServer: false,
         timeout: 30_000,

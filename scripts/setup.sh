@@ -22,7 +22,8 @@ for arg in "$@"; do
   esac
 done
 
-say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+if [ -t 1 ]; then BOLD=$'\033[1m'; PLAIN=$'\033[0m'; else BOLD=''; PLAIN=''; fi
+say() { printf '%ssetup:%s %s\n' "$BOLD" "$PLAIN" "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 # --- Node -------------------------------------------------------------------------------------------
