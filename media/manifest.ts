@@ -1,0 +1,52 @@
+// The media manifest: what each asset is, which keys protect it, and the init data a browser will
+// see for it. Written by the packager, read by pages (as JSON), tests and the judge.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export const TrackInfo = z.object({
+  type: z.enum(['video', 'audio']),
+  url: z.string(),
+  /** The MIME type with codecs, as MediaSource.addSourceBuffer and requestMediaKeySystemAccess take it. */
+  contentType: z.string(),
+  encrypted: z.boolean(),
+  /** Key labels (media/keys.json) protecting this track, in playback order. */
+  keys: z.array(z.string()),
+  /** initData the 'encrypted' event carries, base64, per initDataType (empty for clear tracks). */
+  initData: z.record(z.string(), z.string()),
+  bytes: z.number().int().positive(),
+  sha256: z.string(),
+});
+export type TrackInfo = z.infer<typeof TrackInfo>;
+
+export const AssetInfo = z.object({
+  title: z.string(),
+  container: z.enum(['mp4', 'webm']),
+  /** Common-encryption scheme; 'none' for a clear reference. */
+  scheme: z.enum(['cenc', 'cbcs', 'webm', 'none']),
+  initDataType: z.enum(['cenc', 'webm']).nullable(),
+  durationSeconds: z.number(),
+  fragmentSeconds: z.number(),
+  /** The clear asset with the same pictures, for the picture check. */
+  reference: z.string().nullable(),
+  tracks: z.array(TrackInfo).min(1),
+  /** Seconds of clear content before encryption starts (0 when encrypted from the start). */
+  clearLeadSeconds: z.number(),
+  /** Key rotation: the key label that protects the video from each start time on. */
+  rotation: z.array(z.object({ fromSeconds: z.number(), key: z.string() })).nullable(),
+  /** Encrypted with a key value that differs from the key store's for the same key id. */
+  wrongKey: z.boolean(),
+});
+export type AssetInfo = z.infer<typeof AssetInfo>;
+
+export const Manifest = z.object({
+  schemaVersion: z.literal(1),
+  generatedBy: z.string(),
+  assets: z.record(z.string(), AssetInfo),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+export function readManifest(path = new URL('./manifest.json', import.meta.url)): Manifest {
+  const parsed = Manifest.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`invalid media manifest: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
