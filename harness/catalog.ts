@@ -3,6 +3,9 @@
 import type { RunRecord } from './record.ts';
 import { judgePersistentLifecycle, judgeTemporaryLifecycle } from './judge/lifecycle.ts';
 import { judgeProbe } from './judge/probe.ts';
+import { judgePlayback, type PlaybackMode } from './judge/playback.ts';
+import { Timeline } from './judge/timeline.ts';
+import { readManifest } from '../media/manifest.ts';
 import type { Judgement } from './judge/verdict.ts';
 
 export const GROUPS = {
@@ -29,8 +32,48 @@ export interface Scenario {
   /** The expected behaviour in words; the rules in `judge` are the executable form. */
   expected: string;
   page: { module: string; params: Record<string, unknown> };
+  /** Playback scenarios that end on a paused frame: photograph it, and compare with this reference scenario's frame (null: only check it is a picture). */
+  picture?: { referenceScenario: string | null };
   judge: (record: RunRecord) => Judgement;
 }
+
+const manifest = readManifest();
+
+function keyIdsOf(record: RunRecord): Record<string, string> {
+  return (new Timeline(record).notes('start')[0]?.data?.['keyIds'] ?? {}) as Record<string, string>;
+}
+
+interface PlaybackSpec {
+  id: string;
+  title: string;
+  group: Group;
+  asset: string;
+  mode: PlaybackMode;
+  target?: number;
+  spec: string[];
+  expected: string;
+  picture?: boolean;
+}
+
+function playback(p: PlaybackSpec): Scenario {
+  const asset = manifest.assets[p.asset];
+  if (!asset) throw new Error(`catalog: ${p.id} names asset ${p.asset}, which media/manifest.json lacks`);
+  const target = p.target ?? 1.0;
+  const reference = asset.reference ? `playback.reference.${asset.container === 'webm' ? 'vp9' : 'h264'}` : null;
+  return {
+    id: p.id,
+    title: p.title,
+    group: p.group,
+    spec: p.spec,
+    needs: ['media: ' + p.asset, ...(asset.scheme === 'none' ? [] : ['license endpoint']), 'Media Source Extensions'],
+    expected: p.expected,
+    page: { module: 'playback', params: { asset: p.asset, mode: p.mode, target } },
+    ...(p.picture ? { picture: { referenceScenario: reference } } : {}),
+    judge: (record) => judgePlayback(record, { asset, mode: p.mode, target, keyIds: keyIdsOf(record) }),
+  };
+}
+
+const PLAYBACK_SPEC = ['#initdata-encountered', '#dom-htmlmediaelement-setmediakeys', '#update-key-statuses', '#media-element-extensions'];
 
 const PROBE_AXES = {
   initDataTypes: ['cenc', 'keyids', 'webm'],
@@ -90,6 +133,56 @@ export const SCENARIOS: readonly Scenario[] = [
     page: { module: 'lifecycle-persistent', params: { initDataType: 'keyids', keys: ['key-3'] } },
     judge: judgePersistentLifecycle,
   },
+  playback({
+    id: 'playback.reference.h264', title: 'Clear H.264 + AAC playback through MSE (picture reference)', group: 'H', asset: 'h264-clear', mode: 'reference', picture: true,
+    spec: ['#media-element-extensions'], expected: 'Clear fragmented MP4 plays past 1 s with no error; the paused 1 s frame is a picture (the reference for encrypted H.264 assets).',
+  }),
+  playback({
+    id: 'playback.reference.vp9', title: 'Clear VP9 + Opus playback through MSE (picture reference)', group: 'H', asset: 'vp9-clear', mode: 'reference', picture: true,
+    spec: ['#media-element-extensions'], expected: 'Clear WebM plays past 1 s with no error; the paused 1 s frame is a picture (the reference for encrypted WebM).',
+  }),
+  playback({
+    id: 'playback.cenc', title: 'cenc MP4 playback (H.264 subsamples + AAC), picture checked', group: 'H', asset: 'h264-cenc', mode: 'basic', picture: true, spec: PLAYBACK_SPEC,
+    expected: "E:encrypted (initDataType 'cenc', initData = the pssh) → session → license → keys usable → playing → currentTime ≥ 1 s, no media error; the 1 s frame matches the clear rendition.",
+  }),
+  playback({
+    id: 'playback.cbcs', title: 'cbcs MP4 playback (AES-CBC 1:9 pattern), picture checked', group: 'H', asset: 'h264-cbcs', mode: 'basic', picture: true, spec: PLAYBACK_SPEC,
+    expected: 'As playback.cenc, for content under the cbcs scheme.',
+  }),
+  playback({
+    id: 'playback.webm', title: 'WebM playback (VP9 + Opus, separate keys), picture checked', group: 'H', asset: 'vp9-opus-webm', mode: 'basic', picture: true, spec: PLAYBACK_SPEC,
+    expected: "E:encrypted per track (initDataType 'webm', initData = the key id) → a session each → keys usable → playing → currentTime ≥ 1 s; the 1 s frame matches the clear VP9 rendition.",
+  }),
+  playback({
+    id: 'playback.wrong-key', title: 'Control: content under a key the license does not hold', group: 'F', asset: 'h264-cenc-wrongkey', mode: 'wrong-key', picture: true,
+    spec: ['#update-key-statuses', '#media-element-extensions'],
+    expected: 'The license is served and keys report usable, but decoding fails: a media error, a stall, or a picture unlike the clear one. Records the browser\'s own error text.',
+  }),
+  playback({
+    id: 'playback.waiting-for-key', title: 'Waiting for a key: license held back until waitingforkey', group: 'F', asset: 'h264-cenc', mode: 'waiting-for-key',
+    spec: ['#wait-for-key', '#attempt-to-resume-playback-if-necessary', '#update-key-statuses'],
+    expected: "With the license held back: E:encrypted → E:waitingforkey (element not paused; readyState ≤ HAVE_CURRENT_DATA, advisory) → license → update → playback resumes past 1 s.",
+  }),
+  playback({
+    id: 'playback.clear-lead', title: 'Clear lead: playback starts before the key arrives', group: 'F', asset: 'h264-cenc-clearlead', mode: 'clear-lead',
+    spec: ['#wait-for-key', '#media-element-extensions'],
+    expected: 'The clear first second plays (currentTime ≥ 0.5) while the license is held; after update() playback continues past 1 s into the encrypted part.',
+  }),
+  playback({
+    id: 'playback.multikey.one-session', title: 'Audio and video under different keys, one session', group: 'F', asset: 'h264-cenc-multikey', mode: 'one-session',
+    spec: ['#initdata-encountered', '#clear-key-request-format', '#update-key-statuses'],
+    expected: 'Both init segments carry the same pssh listing both keys: one session, one license request naming both, both keys usable, playback past 1 s.',
+  }),
+  playback({
+    id: 'playback.multikey.session-per-key', title: 'Audio and video under different keys, one session per key', group: 'F', asset: 'h264-cenc-multikey', mode: 'session-per-key',
+    spec: ['#dom-mediakeysession-keystatuses', '#update-key-statuses'],
+    expected: "The page makes one 'keyids' session per key: each session's keyStatuses lists only its key, both become usable, playback passes 1 s.",
+  }),
+  playback({
+    id: 'playback.key-rotation', title: 'Key rotation: key 1, then waitingforkey, then key 2 in a second session', group: 'F', asset: 'h264-cenc-rotation', mode: 'rotation', target: 1.5,
+    spec: ['#wait-for-key', '#update-key-statuses', '#attempt-to-resume-playback-if-necessary'],
+    expected: 'With only key 1, video plays its first second, then E:waitingforkey at key-2 content; a second session adds key 2 and playback goes on past 1.5 s.',
+  }),
 ];
 
 export function findScenario(id: string): Scenario | undefined {

@@ -99,6 +99,27 @@ export const RunMeta = z.object({
 });
 export type RunMeta = z.infer<typeof RunMeta>;
 
+/**
+ * What the test observed from outside the page, stored with the run: the picture check compares a
+ * screenshot of the paused <video> with the clear rendition's at the same time in the same browser.
+ */
+export const PictureEvidence = z.object({
+  kind: z.literal('picture'),
+  /** The reference scenario whose frame this was compared with (null for a reference itself). */
+  referenceScenario: z.string().nullable(),
+  referenceRun: z.string().nullable(),
+  width: z.number().int().nonnegative(),
+  height: z.number().int().nonnegative(),
+  /** Mean absolute difference per RGB channel, 0-255; null when there was nothing to compare with. */
+  meanAbsDiff: z.number().nullable(),
+  maxAbsDiff: z.number().nullable(),
+  /** Standard deviation of the frame's luma: near 0 means a blank (black) picture. */
+  stdDev: z.number(),
+  threshold: z.number(),
+});
+export const Evidence = z.discriminatedUnion('kind', [PictureEvidence]);
+export type Evidence = z.infer<typeof Evidence>;
+
 export const JoinedEntry = z.union([
   PageEntry.extend({ source: z.literal('page') }),
   LicenseExchange.extend({ source: z.literal('server') }),
@@ -110,6 +131,7 @@ export const RunRecord = z.object({
   finished: z.boolean(),
   page: PageTimeline.nullable(),
   exchanges: z.array(LicenseExchange),
+  evidence: z.array(Evidence).default([]),
   joined: z.array(JoinedEntry),
 });
 export type RunRecord = z.infer<typeof RunRecord>;

@@ -98,7 +98,7 @@ export default class CompatReporter implements Reporter {
       checks: [],
       durationMs: result.duration,
       environment: null,
-      record: { meta: { id: 'none', scenario: scenario.id, params: {}, project: projectName, createdAt: result.startTime.toISOString() }, finished: false, page: null, exchanges: [], joined: [] },
+      record: { meta: { id: 'none', scenario: scenario.id, params: {}, project: projectName, createdAt: result.startTime.toISOString() }, finished: false, page: null, exchanges: [], evidence: [], joined: [] },
     });
   }
 

@@ -2,7 +2,7 @@
 import express, { type Request } from 'express';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { PageTimeline, type LicenseExchange } from '../harness/record.ts';
+import { Evidence, PageTimeline, type LicenseExchange } from '../harness/record.ts';
 import { findScenario } from '../harness/catalog.ts';
 import { answerMessage, parseMessage, ClearKeyError } from './clearkey.ts';
 import type { KeyStore } from './keystore.ts';
@@ -100,6 +100,15 @@ export function createApp(options: AppOptions): express.Express {
     const result = await store.finish(id, timeline);
     if (result === 'already-finished') throw new HttpError(409, 'run-finished', `run ${id} already has its timeline`);
     res.status(201).json({ stored: timeline.entries.length });
+  });
+
+  // What the test saw from outside the page (e.g. the picture check), kept with the run.
+  app.post('/api/runs/:runId/evidence', express.json({ limit: '64kb' }), async (req, res) => {
+    const id = runIdParam(req);
+    if (!req.is('application/json')) throw new HttpError(415, 'unsupported-media-type', 'send evidence as application/json');
+    if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+    await store.addEvidence(id, Evidence.parse(req.body));
+    res.status(201).json({ stored: true });
   });
 
   app.get('/api/runs/:runId/record', async (req, res) => {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   joinTimeline,
+  type Evidence,
   type LicenseExchange,
   type PageTimeline,
   type RunMeta,
@@ -15,12 +16,14 @@ import {
 type StoredLine =
   | { kind: 'meta'; meta: RunMeta }
   | { kind: 'exchange'; exchange: LicenseExchange }
-  | { kind: 'page'; page: PageTimeline };
+  | { kind: 'page'; page: PageTimeline }
+  | { kind: 'evidence'; evidence: Evidence };
 
 interface RunState {
   meta: RunMeta;
   exchanges: LicenseExchange[];
   page: PageTimeline | null;
+  evidence: Evidence[];
   nextExchange: number;
   writes: Promise<void>;
   waiters: Set<() => void>;
@@ -60,12 +63,13 @@ export class RunStore {
         state.exchanges.push(parsed.exchange);
         state.nextExchange = Math.max(state.nextExchange, parsed.exchange.exchange + 1);
       } else if (state && parsed.kind === 'page') state.page = parsed.page;
+      else if (state && parsed.kind === 'evidence') state.evidence.push(parsed.evidence);
     }
     if (state) this.#runs.set(id, state);
   }
 
   #newState(meta: RunMeta): RunState {
-    return { meta, exchanges: [], page: null, nextExchange: 0, writes: Promise.resolve(), waiters: new Set() };
+    return { meta, exchanges: [], page: null, evidence: [], nextExchange: 0, writes: Promise.resolve(), waiters: new Set() };
   }
 
   #file(id: string): string {
@@ -118,6 +122,12 @@ export class RunStore {
     return 'stored';
   }
 
+  async addEvidence(id: string, evidence: Evidence): Promise<void> {
+    const state = this.#require(id);
+    state.evidence.push(evidence);
+    await this.#write(state, { kind: 'evidence', evidence });
+  }
+
   record(id: string): RunRecord {
     const state = this.#require(id);
     return {
@@ -125,6 +135,7 @@ export class RunStore {
       finished: state.page !== null,
       page: state.page,
       exchanges: [...state.exchanges],
+      evidence: [...state.evidence],
       joined: joinTimeline(state.page, state.exchanges),
     };
   }

@@ -39,6 +39,7 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
       await page.goto(url, { waitUntil: 'load' });
       return {
         screenshot: () => page.screenshot(),
+        screenshotElement: (selector) => page.locator(selector).first().screenshot({ animations: 'disabled' }),
         close: () => context.close(),
       };
     },

@@ -21,6 +21,8 @@ export type BrowserIdentity = z.infer<typeof BrowserIdentity>;
 export interface OpenPage {
   /** PNG of the viewport, for attachments. */
   screenshot(): Promise<Buffer>;
+  /** PNG of one element (the first that matches a CSS selector). */
+  screenshotElement(selector: string): Promise<Buffer>;
   close(): Promise<void>;
 }
 

@@ -74,6 +74,12 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
         if (!landed.startsWith(url.split('?')[0]!)) throw new Error(`navigation to ${url} ended at ${landed}`);
         return {
           screenshot: async () => Buffer.from(await client.takeScreenshot(), 'base64'),
+          screenshotElement: async (selector) => {
+            const element = await client.findElement('css selector', selector);
+            const id = (element as Record<string, string>)['element-6066-11e4-a52e-4f735466cecf'];
+            if (!id) throw new Error(`no element matches ${selector}`);
+            return Buffer.from(await client.takeElementScreenshot(id), 'base64');
+          },
           close: async () => {
             await client.navigateTo('about:blank');
           },

@@ -2,7 +2,12 @@
 // with their listeners, and license messages go to the run's license endpoint.
 import { PreconditionFailed, StepFailed } from './recorder.js';
 import { SessionHandle } from './session.js';
-import { tryUtf8Json } from './bytes.js';
+import { tryUtf8Json, toHex } from './bytes.js';
+
+function base64UrlToHex(value) {
+  const b64 = String(value).replace(/-/g, '+').replace(/_/g, '/');
+  return toHex(Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0)));
+}
 
 export const CLEAR_KEY = 'org.w3.clearkey';
 
@@ -139,6 +144,39 @@ export class Harness {
     this.rec.add({ type: 'license', target: s.label, name: 'response', of: sent.seq, data: { status: response.status, bytes: body.length, json: tryUtf8Json(body) ?? null } });
     if (!response.ok) throw new StepFailed(`license endpoint answered HTTP ${response.status}`);
     return body;
+  }
+
+  async manifest() {
+    if (!this.manifestPromise) {
+      this.manifestPromise = fetch('/media/manifest.json').then((r) => {
+        if (!r.ok) throw new Error(`GET /media/manifest.json answered ${r.status}`);
+        return r.json();
+      });
+    }
+    return this.manifestPromise;
+  }
+
+  setMediaKeys(videoHandle, mediaKeys) {
+    return this.rec.call(videoHandle.label, 'setMediaKeys', [mediaKeys], () => videoHandle.video.setMediaKeys(mediaKeys));
+  }
+
+  /**
+   * The license round trip of one session: generateRequest, the license-request message, the
+   * license (optionally held until `gate` resolves), update, and every listed key usable.
+   */
+  async licenseSession(mediaKeys, initDataType, initData, { kids, gate } = {}) {
+    const s = await this.createSession(mediaKeys, 'temporary');
+    await this.generateRequest(s, initDataType, initData);
+    const request = await s.nextMessage();
+    if (gate) {
+      this.rec.note(s.label, 'license-held', { until: gate.what });
+      await gate.promise;
+      this.rec.note(s.label, 'license-released', {});
+    }
+    await this.update(s, await this.exchangeLicense(s, request));
+    const wanted = kids ?? (request.entry.data.message.json?.kids ?? []).map((k) => base64UrlToHex(k));
+    await s.waitForKeyStatuses('every requested key usable', (snap) => wanted.every((kid) => snap.keyStatuses[kid] === 'usable'));
+    return s;
   }
 
   /** Gives late events a chance to arrive, so "nothing after X" rules have something to judge. */

@@ -49,7 +49,7 @@ test('a lifecycle verdict other than unsupported comes with both witnesses in th
 test('an unsupported verdict says what is missing', () => {
   for (const r of reports) {
     for (const s of r.scenarios.filter((x) => x.verdict === 'unsupported')) {
-      assert.match(s.reason, /undefined|NotSupportedError|not supported/, `${r.browser.project}/${s.id}: ${s.reason}`);
+      assert.match(s.reason, /undefined|NotSupportedError|not supported|isTypeSupported\(.*\) is false/, `${r.browser.project}/${s.id}: ${s.reason}`);
     }
   }
 });

@@ -1,11 +1,15 @@
 // Fixtures for scenario tests: one browser per worker (Playwright or WebDriver), and runScenario(),
 // which registers a run, opens the runner page, reads the joined record from the server and judges it.
 import { test as base, expect } from '@playwright/test';
+import { writeFile } from 'node:fs/promises';
 import { Expectations } from '../../harness/expectations.ts';
-import { startBrowser, type BrowserSession } from '../../harness/browsers/session.ts';
+import { startBrowser, type BrowserSession, type OpenPage } from '../../harness/browsers/session.ts';
 import type { BrowserProfile } from '../../harness/browsers/profiles.ts';
 import type { Scenario } from '../../harness/catalog.ts';
-import { RunRecord } from '../../harness/record.ts';
+import { RunRecord, type Evidence } from '../../harness/record.ts';
+import { comparePictures } from '../../harness/picture.ts';
+import { PICTURE_THRESHOLD } from '../../harness/judge/playback.ts';
+import { findScenario } from '../../harness/catalog.ts';
 import { formatTimeline } from '../../report/timeline-text.ts';
 import { REPORT_SCHEMA_VERSION, SCENARIO_ATTACHMENT, ScenarioAttachment, type ScenarioResult } from '../../report/schema.ts';
 
@@ -17,6 +21,53 @@ interface WorkerFixtures {
   browserSet: string;
   expectationsDir: string;
   emeBrowser: BrowserSession;
+  /** Reference frames (clear renditions) photographed once per worker, by reference scenario id. */
+  referenceFrames: Map<string, Promise<ReferenceFrame | null>>;
+}
+
+interface ReferenceFrame {
+  runId: string;
+  png: Buffer;
+}
+
+interface CompletedRun {
+  runId: string;
+  record: RunRecord;
+  /** The photographed <video> frame, when the page paused on one. */
+  frame: Buffer | null;
+}
+
+/**
+ * Photographs the paused <video> once the compositor has settled: two shots in a row must agree.
+ * A busy machine can still show the frame from before the seek for a moment.
+ */
+async function stableShot(page: OpenPage): Promise<Buffer> {
+  let previous = await page.screenshotElement('video');
+  for (let i = 0; i < 6; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    const next = await page.screenshotElement('video');
+    if (next.equals(previous)) return next;
+    previous = next;
+  }
+  return previous;
+}
+
+/** Registers a run, opens the runner, waits for the page's timeline, and photographs a held frame. */
+async function executeRun(browser: BrowserSession, baseURL: string, scenarioId: string, photograph: boolean): Promise<CompletedRun> {
+  const run = await api<{ id: string; runnerPath: string }>(`${baseURL}/api/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ scenario: scenarioId, project: browser.identity.project }),
+  });
+  const page = await browser.open(`${baseURL}${run.runnerPath}`);
+  try {
+    const record = RunRecord.parse(await api(`${baseURL}/api/runs/${run.id}/record?wait=${RECORD_WAIT_MS}`));
+    const ready = record.page?.entries.some((e) => e.type === 'note' && e.name === 'picture-ready');
+    const frame = photograph && ready ? await stableShot(page) : null;
+    return { runId: run.id, record, frame };
+  } finally {
+    await page.close();
+  }
 }
 
 interface TestFixtures {
@@ -46,24 +97,40 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker', timeout: 60_000 },
   ],
 
+  referenceFrames: [async ({}, use) => use(new Map()), { scope: 'worker' }],
+
   expectations: async ({ expectationsDir, browserSet, emeProfile }, use) => {
     await use(Expectations.load(expectationsDir, browserSet, emeProfile.project));
   },
 
-  runScenario: async ({ emeBrowser, baseURL, browserSet, expectations }, use, testInfo) => {
+  runScenario: async ({ emeBrowser, baseURL, browserSet, expectations, referenceFrames }, use, testInfo) => {
+    const reference = (id: string): Promise<ReferenceFrame | null> => {
+      if (!referenceFrames.has(id)) {
+        referenceFrames.set(id, executeRun(emeBrowser, baseURL!, id, true).then((r) => (r.frame ? { runId: r.runId, png: r.frame } : null)));
+      }
+      return referenceFrames.get(id)!;
+    };
     await use(async (scenario) => {
       const started = performance.now();
-      const run = await api<{ id: string; runnerPath: string }>(`${baseURL}/api/runs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ scenario: scenario.id, project: emeBrowser.identity.project }),
-      });
-      const page = await emeBrowser.open(`${baseURL}${run.runnerPath}`);
-      let record: RunRecord;
-      try {
-        record = RunRecord.parse(await api(`${baseURL}/api/runs/${run.id}/record?wait=${RECORD_WAIT_MS}`));
-      } finally {
-        await page.close();
+      const run = await executeRun(emeBrowser, baseURL!, scenario.id, !!scenario.picture);
+      let record = run.record;
+      if (scenario.picture && run.frame) {
+        const refId = scenario.picture.referenceScenario;
+        if (refId && !findScenario(refId)) throw new Error(`${scenario.id}: unknown reference scenario ${refId}`);
+        const ref = refId ? await reference(refId) : null;
+        const comparison = comparePictures(run.frame, ref?.png ?? null);
+        const evidence: Evidence = { kind: 'picture', referenceScenario: refId, referenceRun: ref?.runId ?? null, threshold: PICTURE_THRESHOLD, ...comparison };
+        await api(`${baseURL}/api/runs/${run.runId}/evidence`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(evidence) });
+        record = RunRecord.parse(await api(`${baseURL}/api/runs/${run.runId}/record`));
+        // Written to the test's output folder, so they outlive the run for a person to compare.
+        const framePath = testInfo.outputPath('frame.png');
+        await writeFile(framePath, run.frame);
+        await testInfo.attach('frame.png', { path: framePath, contentType: 'image/png' });
+        if (ref) {
+          const refPath = testInfo.outputPath('reference-frame.png');
+          await writeFile(refPath, ref.png);
+          await testInfo.attach('reference-frame.png', { path: refPath, contentType: 'image/png' });
+        }
       }
       const judgement = scenario.judge(record);
       const expected = expectations.for(scenario.id);

@@ -109,6 +109,12 @@ test('bad input to the run API gets a 4xx JSON error', async () => {
   await expectJsonError(await postTimeline('{}'), 400, 'invalid-body');
   await expectJsonError(await postTimeline('{"entries":[{"seq":-1}]}'), 400, 'invalid-body');
   await expectJsonError(await postTimeline('x', 'text/plain'), 415, 'unsupported-media-type');
+  const postEvidence = (body: string, run = id) => fetch(`${base}/api/runs/${run}/evidence`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  await expectJsonError(await postEvidence('{"kind":"smell"}'), 400, 'invalid-body');
+  await expectJsonError(await postEvidence('{"kind":"picture"}'), 400, 'invalid-body');
+  await expectJsonError(await postEvidence('{}', '00000000-0000-4000-8000-000000000000'), 404, 'unknown-run');
+  const picture = { kind: 'picture', referenceScenario: null, referenceRun: null, width: 1, height: 1, meanAbsDiff: null, maxAbsDiff: null, stdDev: 0, threshold: 12 };
+  assert.equal((await postEvidence(JSON.stringify(picture))).status, 201);
   const good = JSON.stringify({ entries: [], outcome: { status: 'completed' }, environment: { userAgent: 'u', isSecureContext: true, origin: 'o', emeApi: {} } });
   assert.equal((await postTimeline(good)).status, 201);
   await expectJsonError(await postTimeline(good), 409, 'run-finished');

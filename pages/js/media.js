@@ -1,0 +1,148 @@
+// Media element and MSE steps: a muted <video> whose events land in the timeline, MediaSource with
+// one SourceBuffer per track, and progress milestones recorded as they are first crossed.
+import { describeBytes, errorInfo } from './describe.js';
+import { PreconditionFailed, StepFailed } from './recorder.js';
+
+const MEDIA_EVENTS = ['loadedmetadata', 'canplay', 'playing', 'waiting', 'pause', 'seeked', 'ended', 'stalled'];
+export const MILESTONES = [0.5, 1.0, 1.5];
+
+export function videoState(v) {
+  return { currentTime: Math.round(v.currentTime * 1000) / 1000, readyState: v.readyState, paused: v.paused, networkState: v.networkState };
+}
+
+/** A recorded <video>: media events, 'encrypted' (with init data), 'waitingforkey', errors, milestones. */
+export class VideoHandle {
+  constructor(rec, label = 'video') {
+    this.rec = rec;
+    this.label = label;
+    this.video = document.createElement('video');
+    Object.assign(this.video, { muted: true, playsInline: true, width: 320, height: 180 });
+    this.video.style.cssText = 'width:320px;height:180px;display:block;background:#000';
+    document.body.prepend(this.video);
+    this.seen = [];
+    this.waiters = new Set();
+    const v = this.video;
+    for (const name of MEDIA_EVENTS) v.addEventListener(name, () => this.#saw(name, { state: videoState(v) }));
+    v.addEventListener('encrypted', (e) => {
+      const initData = e.initData ? new Uint8Array(e.initData) : null;
+      this.#saw('encrypted', { initDataType: e.initDataType, initData: initData ? describeBytes(initData) : null, state: videoState(v) }, { initData });
+    });
+    v.addEventListener('waitingforkey', () => this.#saw('waitingforkey', { state: videoState(v) }));
+    v.addEventListener('error', () => this.#saw('error', { code: v.error?.code ?? null, message: v.error?.message ?? '', state: videoState(v) }));
+    const crossed = new Set();
+    v.addEventListener('timeupdate', () => {
+      for (const m of MILESTONES) {
+        if (v.currentTime >= m && !crossed.has(m)) {
+          crossed.add(m);
+          this.#saw('progress', { milestone: m, state: videoState(v) });
+        }
+      }
+    });
+  }
+
+  #saw(name, data, extra = {}) {
+    const entry = this.rec.add({ type: 'event', target: this.label, name, data });
+    const item = { entry, ...extra };
+    this.seen.push(item);
+    for (const w of [...this.waiters]) w(item);
+  }
+
+  /** Waits for a recorded event (past or future) matching `match`; null after `timeoutMs`. */
+  waitFor(what, match, timeoutMs = 8000) {
+    const found = this.seen.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => {
+      const waiter = (item) => {
+        if (!match(item)) return;
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        resolve(item);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        this.rec.note(this.label, 'wait-timeout', { waitingFor: what, timeoutMs, state: videoState(this.video) });
+        resolve(null);
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  event(name) {
+    return (item) => item.entry.name === name;
+  }
+
+  progressPast(seconds, timeoutMs) {
+    return this.waitFor(`currentTime ≥ ${seconds}`, (i) => i.entry.name === 'progress' && i.entry.data.milestone >= seconds, timeoutMs);
+  }
+
+  /** Sets up MSE with one SourceBuffer per track and appends each whole file; records every step. */
+  async attachSource(asset) {
+    if (typeof MediaSource === 'undefined') throw new PreconditionFailed('MediaSource is undefined');
+    for (const track of asset.tracks) {
+      const supported = await this.rec.call('MediaSource', 'isTypeSupported', [track.contentType], () => MediaSource.isTypeSupported(track.contentType));
+      if (!supported) throw new PreconditionFailed(`MediaSource.isTypeSupported(${JSON.stringify(track.contentType)}) is false`);
+    }
+    const ms = new MediaSource();
+    const opened = new Promise((resolve) => ms.addEventListener('sourceopen', resolve, { once: true }));
+    this.video.src = URL.createObjectURL(ms);
+    await opened;
+    const buffers = [];
+    for (const track of asset.tracks) {
+      const sb = await this.rec.call('mediaSource', 'addSourceBuffer', [track.contentType], () => ms.addSourceBuffer(track.contentType));
+      buffers.push([track, sb]);
+    }
+    const bodies = await Promise.all(asset.tracks.map(async (t) => {
+      const res = await fetch(t.url);
+      if (!res.ok) throw new Error(`GET ${t.url} answered ${res.status}`);
+      return res.arrayBuffer();
+    }));
+    await Promise.all(buffers.map(([track, sb], i) => this.#append(track, sb, bodies[i])));
+    if (ms.readyState === 'open') await this.rec.call('mediaSource', 'endOfStream', [], () => ms.endOfStream());
+  }
+
+  async #append(track, sb, body) {
+    const done = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new StepFailed(`appendBuffer(${track.type}) did not finish within 10 s`)), 10_000);
+      sb.addEventListener('updateend', () => { clearTimeout(timer); resolve(); }, { once: true });
+      sb.addEventListener('error', () => { clearTimeout(timer); reject(new StepFailed(`appendBuffer(${track.type}) failed: ${this.video.error?.message ?? 'SourceBuffer error'}`)); }, { once: true });
+    });
+    await this.rec.call('mediaSource', 'appendBuffer', [track.type, { bytes: body.byteLength }], () => {
+      sb.appendBuffer(body);
+      return done;
+    });
+  }
+
+  /**
+   * Starts playback without waiting for play()'s promise: after a decode error Firefox never settles
+   * it. Its settlement is recorded whenever it comes; scenarios wait on media events instead.
+   */
+  play() {
+    void this.rec.attempt(this.label, 'play', [], () => this.video.play());
+  }
+
+  /** Pauses on the 1 s keyframe and records 'picture-ready': the test then photographs the element. */
+  async holdFrame(at = 1.0) {
+    const v = this.video;
+    v.pause();
+    const seeked = new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
+    v.currentTime = at;
+    const timeout = (ms) => new Promise((r) => setTimeout(() => r('timeout'), ms));
+    const ok = (await Promise.race([seeked.then(() => true), timeout(3000)])) === true;
+    // 'seeked' does not promise the new frame is on screen; wait until a frame at `at` is presented.
+    let mediaTime = null;
+    if (typeof v.requestVideoFrameCallback === 'function') {
+      for (let i = 0; i < 10 && (mediaTime === null || Math.abs(mediaTime - at) > 0.02); i++) {
+        const t = await Promise.race([new Promise((resolve) => v.requestVideoFrameCallback((_now, meta) => resolve(meta.mediaTime))), timeout(300)]);
+        if (t !== 'timeout') mediaTime = t;
+      }
+    }
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    this.rec.note(this.label, ok ? 'picture-ready' : 'picture-not-ready', { selector: 'video', presentedMediaTime: mediaTime, state: videoState(v) });
+  }
+}
+
+export function mediaErrorInfo(video) {
+  return video.error ? { code: video.error.code, message: video.error.message } : null;
+}
+
+export { errorInfo };

@@ -1,0 +1,76 @@
+// Encrypted playback through MSE, one module for every playback scenario; `mode` picks how sessions
+// are made and when the license is delivered. The page ends paused on the 1 s frame when it got there
+// ('picture-ready'), so the test can photograph the decoded picture.
+import { CLEAR_KEY } from '../harness.js';
+import { keyIdsInitData } from '../init-data.js';
+import { VideoHandle } from '../media.js';
+import { toHex } from '../bytes.js';
+
+const PLAY_TIMEOUT_MS = 8000;
+
+function accessConfig(asset) {
+  const caps = (type) => asset.tracks.filter((t) => t.type === type).map((t) => ({ contentType: t.contentType }));
+  return [{ initDataTypes: [asset.initDataType, 'keyids'], sessionTypes: ['temporary'], videoCapabilities: caps('video'), audioCapabilities: caps('audio') }];
+}
+
+/** Settles when `promise` does, recording a failure instead of leaving it unhandled until the end. */
+function track(list, promise) {
+  const settled = promise.then(() => null, (error) => error);
+  list.push(settled);
+  return promise;
+}
+
+export async function run(h, { asset: assetId, mode = 'basic', target = 1.2 }) {
+  const manifest = await h.manifest();
+  const asset = manifest.assets[assetId];
+  if (!asset) throw new Error(`no asset ${assetId} in the media manifest`);
+  const v = new VideoHandle(h.rec);
+  const failures = [];
+  const reached = (seconds) => v.waitFor(`currentTime ≥ ${seconds} or an error`, (i) => (i.entry.name === 'progress' && i.entry.data.milestone >= seconds) || i.entry.name === 'error', PLAY_TIMEOUT_MS);
+
+  if (asset.scheme !== 'none') {
+    const access = await h.requireAccess(CLEAR_KEY, accessConfig(asset));
+    const mediaKeys = await h.createMediaKeys(access);
+    await h.setMediaKeys(v, mediaKeys);
+    const kidOf = (label) => h.keyId(label);
+
+    if (mode === 'session-per-key' || mode === 'rotation') {
+      // The page asks for keys itself, one session per key, ignoring the init data in the media.
+      const labels = [...new Set(asset.tracks.flatMap((t) => t.keys))];
+      const first = mode === 'rotation' ? labels.slice(0, 1) : labels;
+      const started = first.map((label) => track(failures, h.licenseSession(mediaKeys, 'keyids', keyIdsInitData([kidOf(label)]), { kids: [kidOf(label)] })));
+      if (mode === 'rotation') {
+        // Key 2 is asked for only when playback, having key 1, waits for a key again.
+        const next = asset.rotation[1].key;
+        track(failures, (async () => {
+          await started[0];
+          const usableAt = h.rec.entries.length;
+          const waiting = await v.waitFor('waitingforkey at key-2 content', (i) => i.entry.name === 'waitingforkey' && i.entry.seq >= usableAt, PLAY_TIMEOUT_MS);
+          h.rec.note('runner', 'rotation-request', { key: next, afterWaiting: waiting ? waiting.entry.seq : null });
+          await h.licenseSession(mediaKeys, 'keyids', keyIdsInitData([kidOf(next)]), { kids: [kidOf(next)] });
+        })());
+      }
+    } else {
+      const gates = {
+        'waiting-for-key': () => ({ what: 'waitingforkey', promise: v.waitFor('waitingforkey', v.event('waitingforkey'), 5000) }),
+        'clear-lead': () => ({ what: 'currentTime ≥ 0.5 (clear lead playing)', promise: v.waitFor('clear lead progress', (i) => i.entry.name === 'progress', 5000) }),
+      };
+      const seen = new Set();
+      v.video.addEventListener('encrypted', (event) => {
+        const initData = new Uint8Array(event.initData);
+        const id = `${event.initDataType}:${toHex(initData)}`;
+        if (seen.has(id)) return; // one session per distinct init data
+        seen.add(id);
+        track(failures, h.licenseSession(mediaKeys, event.initDataType, initData, { gate: gates[mode]?.() }));
+      });
+    }
+  }
+
+  await v.attachSource(asset);
+  v.play();
+  const outcome = await reached(target);
+  const finished = await Promise.all(failures);
+  const failed = finished.find((e) => e);
+  if (failed) throw failed;
+  if (outcome?.entry.name === 'progress' && (mode === 'basic' || mode === 'wrong-key' || mode === 'reference')) await v.holdFrame(1.0);
+}
