@@ -4,6 +4,7 @@ import type { RunRecord } from './record.ts';
 import { judgePersistentLifecycle, judgeTemporaryLifecycle } from './judge/lifecycle.ts';
 import { judgeProbe } from './judge/probe.ts';
 import { judgePlayback, type PlaybackMode } from './judge/playback.ts';
+import { judgeFault, type FaultKind, type FaultThen } from './judge/faults.ts';
 import { Timeline } from './judge/timeline.ts';
 import { readManifest } from '../media/manifest.ts';
 import type { Judgement } from './judge/verdict.ts';
@@ -53,6 +54,8 @@ interface PlaybackSpec {
   spec: string[];
   expected: string;
   picture?: boolean;
+  /** License endpoint fault rules for the run (see server/faults.ts). */
+  faults?: unknown[];
 }
 
 function playback(p: PlaybackSpec): Scenario {
@@ -67,9 +70,22 @@ function playback(p: PlaybackSpec): Scenario {
     spec: p.spec,
     needs: ['media: ' + p.asset, ...(asset.scheme === 'none' ? [] : ['license endpoint']), 'Media Source Extensions'],
     expected: p.expected,
-    page: { module: 'playback', params: { asset: p.asset, mode: p.mode, target } },
+    page: { module: 'playback', params: { asset: p.asset, mode: p.mode, target, ...(p.faults ? { faults: p.faults } : {}) } },
     ...(p.picture ? { picture: { referenceScenario: reference } } : {}),
     judge: (record) => judgePlayback(record, { asset, mode: p.mode, target, keyIds: keyIdsOf(record) }),
+  };
+}
+
+function fault(id: string, title: string, fault: (Record<string, unknown> & { kind: FaultKind }) | null, expected: string, then: FaultThen = 'retry', count = 1): Scenario {
+  return {
+    id: `faults.${id}`,
+    title,
+    group: 'G',
+    spec: ['#dom-mediakeysession-update', '#update-key-statuses'],
+    needs: ['license endpoint with injected faults'],
+    expected,
+    page: { module: 'license-fault', params: { keys: ['key-1'], then, faults: fault ? [{ fault, on: 'license-request', nth: 1, count }] : [] } },
+    judge: (record) => judgeFault(record, fault?.kind ?? 'none', then),
   };
 }
 
@@ -183,6 +199,38 @@ export const SCENARIOS: readonly Scenario[] = [
     spec: ['#wait-for-key', '#update-key-statuses', '#attempt-to-resume-playback-if-necessary'],
     expected: 'With only key 1, video plays its first second, then E:waitingforkey at key-2 content; a second session adds key 2 and playback goes on past 1.5 s.',
   }),
+  playback({
+    id: 'faults.delayed-license', title: 'License answered after 2.5 s: waitingforkey, then playback', group: 'G', asset: 'h264-cenc', mode: 'delayed-license',
+    faults: [{ fault: { kind: 'delay', ms: 2500 }, on: 'license-request' }],
+    spec: ['#wait-for-key', '#attempt-to-resume-playback-if-necessary'],
+    expected: 'With no clear lead and the license endpoint answering after 2.5 s: E:waitingforkey before the license arrives, then update() and playback past 1 s.',
+  }),
+  fault('http-500', 'License server answers HTTP 500, then a retry succeeds', { kind: 'status', status: 500 },
+    'The page sees HTTP 500 and makes no update() from it; the retried request is answered and the keys become usable; close() resolves.'),
+  fault('http-404', 'License server answers HTTP 404, then a retry succeeds', { kind: 'status', status: 404 },
+    'As faults.http-500, for a 404.'),
+  fault('connection-reset', 'License connection reset, then a retry succeeds', { kind: 'reset' },
+    'Every attempt of the first request is reset (browsers silently re-send a POST whose reused connection resets; the number of attempts is recorded): fetch() fails with a network error; no update(); the page retry succeeds.'),
+  fault('no-answer', 'License server never answers; the page gives up after 2 s and retries', { kind: 'hang', ms: 20_000 },
+    'The request times out in the page (AbortError); no update(); the retry succeeds.'),
+  fault('empty-body', 'License answer with an empty body', { kind: 'empty-body' },
+    'update() with an empty response rejects with TypeError; the session stays usable and a retry succeeds.'),
+  fault('truncated-body', 'License answer cut in half', { kind: 'truncated-body' },
+    'update() with a truncated JWK set rejects with TypeError; a retry succeeds.'),
+  fault('malformed-body', 'License answer that is not JSON', { kind: 'malformed-body' },
+    'update() rejects with TypeError; a retry succeeds.'),
+  fault('wrong-type', "License whose 'type' does not match the session", { kind: 'wrong-type' },
+    "update() with a license of type 'persistent-license' for a temporary session rejects with TypeError; a retry succeeds."),
+  fault('wrong-key', 'License with the right key ids and wrong key values', { kind: 'wrong-key' },
+    'update() resolves and the keys report usable: the CDM cannot check key values without media (playback.wrong-key shows the decode failure).'),
+  fault('unknown-kid', 'License holding only a key nobody asked for', { kind: 'unknown-kid' },
+    'The requested keys do not become usable from it (update() may resolve or reject; recorded); a retry succeeds.'),
+  fault('missing-key', 'License with an empty key list', { kind: 'missing-key' },
+    'The requested keys do not become usable (update() may resolve or reject; recorded); a retry succeeds.'),
+  fault('duplicate-response', 'The same license applied twice', null,
+    'A second update() with the same license settles and the keys stay usable.', 'duplicate'),
+  fault('update-after-close', 'A license applied after close()', { kind: 'status', status: 503 },
+    'After a retry and close(), update() rejects with InvalidStateError.', 'update-after-close'),
 ];
 
 export function findScenario(id: string): Scenario | undefined {

@@ -81,9 +81,14 @@ export const LicenseExchange = z.object({
     json: z.unknown().optional(),
   }),
   response: z.object({
+    /** 0 when no HTTP answer was sent (reset, hang). */
     status: z.number().int(),
     body: z.unknown(),
+    /** How the answer left: sent whole, connection reset, or held until the client gave up. */
+    delivery: z.enum(['answered', 'reset', 'hang']).default('answered'),
   }),
+  /** The fault the run's scenario injected into this exchange, if any. */
+  fault: z.record(z.string(), z.unknown()).nullable().default(null),
   durationMs: z.number().nonnegative(),
 });
 export type LicenseExchange = z.infer<typeof LicenseExchange>;

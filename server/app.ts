@@ -8,6 +8,7 @@ import { answerMessage, parseMessage, ClearKeyError } from './clearkey.ts';
 import type { KeyStore } from './keystore.ts';
 import { RUN_ID, type RunStore } from './run-store.ts';
 import { HttpError, jsonErrorHandler, notFound, toErrorResponse } from './http-errors.ts';
+import { FaultRules, RunFaults, faultyAnswer } from './faults.ts';
 
 export interface AppOptions {
   store: RunStore;
@@ -67,6 +68,8 @@ export function createApp(options: AppOptions): express.Express {
   const pagesDir = resolve(options.pagesDir ?? 'pages');
   const mediaDir = resolve(options.mediaDir ?? 'media');
   const app = express();
+  // Per-run fault rules and how many matching messages each has seen.
+  const faultState = new Map<string, RunFaults>();
   app.disable('x-powered-by');
   app.set('etag', false);
 
@@ -79,7 +82,10 @@ export function createApp(options: AppOptions): express.Express {
     const input = CreateRun.parse(req.body);
     const scenario = findScenario(input.scenario);
     if (!scenario) throw new HttpError(404, 'unknown-scenario', `no scenario with id ${JSON.stringify(input.scenario)}`);
+    const faults = FaultRules.safeParse({ ...scenario.page.params, ...input.params }['faults'] ?? []);
+    if (!faults.success) throw new HttpError(400, 'invalid-faults', `params.faults: ${z.prettifyError(faults.error)}`);
     const meta = await store.create(input);
+    faultState.set(meta.id, new RunFaults(faults.data));
     res.status(201).json({ ...meta, runnerPath: `/runner.html?run=${meta.id}` });
   });
 
@@ -139,6 +145,11 @@ export function createApp(options: AppOptions): express.Express {
         if (!(err instanceof ClearKeyError)) throw err;
         ({ status, body: answer } = toErrorResponse(err));
       }
+      const rule = faultState.get(id)?.for(query.messageType ?? null, pageSeq) ?? null;
+      const fault = rule?.fault ?? null;
+      const sent = fault ? faultyAnswer(fault, status, answer) : { status, body: Buffer.from(JSON.stringify(answer)) };
+      const delivery = fault?.kind === 'reset' ? 'reset' : fault?.kind === 'hang' ? 'hang' : 'answered';
+      if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
       const exchange: LicenseExchange = {
         exchange: exchangeNumber,
         pageSeq,
@@ -146,16 +157,26 @@ export function createApp(options: AppOptions): express.Express {
         messageType: query.messageType ?? null,
         receivedAt: new Date().toISOString(),
         request: { contentType: req.get('content-type') ?? null, size: body.length, base64: body.toString('base64'), json: tryJson(body) },
-        response: { status, body: answer },
+        response: { status: delivery === 'answered' ? sent.status : 0, body: delivery === 'answered' ? (tryJson(sent.body) ?? { unparsable: sent.body.toString('base64') }) : null, delivery },
+        fault: rule ? { ...rule.fault, on: rule.on, nth: rule.nth, count: rule.count } : null,
         durationMs: 0,
       };
       exchange.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       await store.addExchange(id, exchange);
-      res.status(status).json(answer);
+      if (delivery === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (delivery === 'hang' && fault?.kind === 'hang') {
+        // Bounded: the socket closes after the fault's time even if the client never gives up.
+        const timer = setTimeout(() => req.socket.destroy(), fault.ms);
+        req.socket.once('close', () => clearTimeout(timer));
+        return;
+      }
+      res.status(sent.status).type('application/json').send(sent.body);
     },
   );
 
-  // The key store sits beside the media it protects, but keys leave only through /license.
   app.use('/media/keys.json', (_req, _res) => {
     throw new HttpError(404, 'not-found', 'the key store is not served; keys leave only through the license endpoint');
   });

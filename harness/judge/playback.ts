@@ -6,7 +6,7 @@ import type { PageEntry, RunRecord } from '../record.ts';
 import { Timeline, describeSettled, isFulfilled } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
 
-export type PlaybackMode = 'reference' | 'basic' | 'wrong-key' | 'waiting-for-key' | 'clear-lead' | 'one-session' | 'session-per-key' | 'rotation';
+export type PlaybackMode = 'reference' | 'basic' | 'wrong-key' | 'waiting-for-key' | 'delayed-license' | 'clear-lead' | 'one-session' | 'session-per-key' | 'rotation';
 
 export interface PlaybackExpectation {
   asset: AssetInfo;
@@ -140,6 +140,15 @@ export function judgePlayback(record: RunRecord, x: PlaybackExpectation): Judgem
       checks.push(check('waiting-ready-state', 'readyState is at most HAVE_CURRENT_DATA while waiting', (data(waiting).state?.readyState ?? 9) <= 2, '≤ 2', String(data(waiting).state?.readyState), { spec: '#wait-for-key', level: 'advisory' }));
     }
     if (progress && firstUpdate) checks.push(check('resumes-after-update', 'playback resumes after update()', progress.seq > firstUpdate.call.seq, 'progress after update', 'ok'));
+  }
+  if (mode === 'delayed-license') {
+    const waiting = videoEvents(t, 'waitingforkey')[0];
+    const answer = t.entries.find((e) => e.type === 'license' && e.name === 'response');
+    const slowest = Math.max(0, ...t.exchanges.map((e) => e.durationMs));
+    const delay = Number(t.exchanges[0]?.fault?.['ms'] ?? 0);
+    checks.push(check('license-delayed', 'the endpoint held the license back', delay > 0 && slowest >= delay, `≥ ${delay} ms`, `${slowest.toFixed(0)} ms`));
+    checks.push(check('waitingforkey-while-delayed', "'waitingforkey' fires before the delayed license arrives", !!waiting && !!answer && waiting.seq < answer.seq, 'E:waitingforkey before the answer', waiting ? `at currentTime ${data(waiting).state?.currentTime}` : 'never fired', { spec: '#wait-for-key' }));
+    if (progress && firstUpdate) checks.push(check('resumes-after-update', 'playback resumes after update()', progress.seq > firstUpdate.call.seq, 'progress after update', progress.seq > firstUpdate.call.seq ? 'ok' : 'progress before the key'));
   }
   if (mode === 'clear-lead') {
     const early = firstProgress(t, 0.5);

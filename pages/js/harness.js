@@ -127,23 +127,42 @@ export class Harness {
     return this.#sessionCall(s, 'load', [sessionId], () => s.session.load(sessionId));
   }
 
-  /** Sends a message event's bytes to this run's license endpoint and returns the answer's bytes. */
-  async exchangeLicense(s, messageItem) {
+  /**
+   * Sends a message event's bytes to this run's license endpoint. Never throws: returns
+   * { ok, status, body, failure } where failure is 'network' (reset, refused) or 'timeout'.
+   */
+  async requestLicense(s, messageItem, { timeoutMs = 10_000 } = {}) {
     const { entry, message } = messageItem;
     const messageType = entry.data.messageType;
     const url = `/license/${this.runId}?session=${encodeURIComponent(s.label)}&messageType=${encodeURIComponent(messageType)}`;
     const sent = this.rec.add({ type: 'license', target: s.label, name: 'request', data: { url, messageType, bytes: message.length, forMessage: entry.seq } });
-    let response;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      response = await fetch(url, { method: 'POST', body: message, headers: { 'content-type': 'application/octet-stream', 'x-eme-page-seq': String(sent.seq) } });
+      const response = await fetch(url, { method: 'POST', body: message, signal: abort.signal, headers: { 'content-type': 'application/octet-stream', 'x-eme-page-seq': String(sent.seq) } });
+      const body = new Uint8Array(await response.arrayBuffer());
+      this.rec.add({ type: 'license', target: s.label, name: 'response', of: sent.seq, data: { status: response.status, bytes: body.length, json: tryUtf8Json(body) ?? null } });
+      return { ok: response.ok, status: response.status, body, failure: null };
     } catch (error) {
-      this.rec.add({ type: 'license', target: s.label, name: 'response', of: sent.seq, error: { name: String(error?.name), message: String(error?.message) } });
-      throw new StepFailed(`license request failed: ${error}`);
+      const failure = abort.signal.aborted ? 'timeout' : 'network';
+      this.rec.add({ type: 'license', target: s.label, name: 'response', of: sent.seq, error: { name: String(error?.name), message: String(error?.message) }, data: { failure, timeoutMs } });
+      return { ok: false, status: 0, body: null, failure };
+    } finally {
+      clearTimeout(timer);
     }
-    const body = new Uint8Array(await response.arrayBuffer());
-    this.rec.add({ type: 'license', target: s.label, name: 'response', of: sent.seq, data: { status: response.status, bytes: body.length, json: tryUtf8Json(body) ?? null } });
-    if (!response.ok) throw new StepFailed(`license endpoint answered HTTP ${response.status}`);
-    return body;
+  }
+
+  /** requestLicense() for scenarios that cannot go on without the license. */
+  async exchangeLicense(s, messageItem) {
+    const answer = await this.requestLicense(s, messageItem);
+    if (answer.failure) throw new StepFailed(`license request failed (${answer.failure})`);
+    if (!answer.ok) throw new StepFailed(`license endpoint answered HTTP ${answer.status}`);
+    return answer.body;
+  }
+
+  /** update() whose rejection is recorded and returned, not thrown. */
+  tryUpdate(s, response) {
+    return this.rec.attempt(s.label, 'update', [response], () => s.session.update(response), { snapshot: () => s.snapshot() });
   }
 
   async manifest() {
