@@ -7,7 +7,7 @@ import { judgePlayback, type PlaybackMode } from './judge/playback.ts';
 import { judgeFault, type FaultKind, type FaultThen } from './judge/faults.ts';
 import { Timeline } from './judge/timeline.ts';
 import { readManifest } from '../media/manifest.ts';
-import type { Judgement } from './judge/verdict.ts';
+import { decide, type Judgement } from './judge/verdict.ts';
 
 export const GROUPS = {
   A: 'Capability negotiation',
@@ -233,6 +233,23 @@ export const SCENARIOS: readonly Scenario[] = [
     'After a retry and close(), update() rejects with InvalidStateError.', 'update-after-close'),
 ];
 
+/**
+ * Scenarios that test the harness itself (kept out of the catalog and the reports): a page that
+ * never reports must come out as a timeout, and the runs after it must be unaffected.
+ */
+export const HARNESS_SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'harness.never-reports',
+    title: 'Harness self-test: a page that never reports',
+    group: 'C',
+    spec: ['#dom-mediakeysession-generaterequest'],
+    needs: [],
+    expected: 'The page starts and then waits forever: the verdict must be timeout.',
+    page: { module: 'never-reports', params: {} },
+    judge: (record) => decide(record, []),
+  },
+];
+
 export function findScenario(id: string): Scenario | undefined {
-  return SCENARIOS.find((s) => s.id === id);
+  return SCENARIOS.find((s) => s.id === id) ?? HARNESS_SCENARIOS.find((s) => s.id === id);
 }

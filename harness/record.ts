@@ -122,7 +122,13 @@ export const PictureEvidence = z.object({
   stdDev: z.number(),
   threshold: z.number(),
 });
-export const Evidence = z.discriminatedUnion('kind', [PictureEvidence]);
+/** The driver lost the page before it reported: its renderer crashed, or it never finished in time. */
+export const PageLostEvidence = z.object({
+  kind: z.literal('page-lost'),
+  reason: z.enum(['crash', 'timeout']),
+  detail: z.string().max(2000),
+});
+export const Evidence = z.discriminatedUnion('kind', [PictureEvidence, PageLostEvidence]);
 export type Evidence = z.infer<typeof Evidence>;
 
 export const JoinedEntry = z.union([
@@ -134,6 +140,8 @@ export type JoinedEntry = z.infer<typeof JoinedEntry>;
 export const RunRecord = z.object({
   meta: RunMeta,
   finished: z.boolean(),
+  /** running: the page may still report; incomplete: the server stopped before it did (found at restart). */
+  status: z.enum(['running', 'finished', 'incomplete']).default('running'),
   page: PageTimeline.nullable(),
   exchanges: z.array(LicenseExchange),
   evidence: z.array(Evidence).default([]),

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release, type as osType } from 'node:os';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { findScenario } from '../harness/catalog.ts';
+import { SCENARIOS } from '../harness/catalog.ts';
 import type { BrowserIdentity } from '../harness/browsers/session.ts';
 import {
   CompatReport,
@@ -73,8 +73,8 @@ export default class CompatReporter implements Reporter {
     const projectName = test.parent.project()?.name ?? 'unknown';
     const raw = result.attachments.find((a) => a.name === SCENARIO_ATTACHMENT && a.body);
     const scenarioId = test.title.split(':')[0] ?? test.title;
-    const scenario = findScenario(scenarioId);
-    if (!scenario) return; // not a scenario test
+    const scenario = SCENARIOS.find((s) => s.id === scenarioId);
+    if (!scenario) return; // not a catalog scenario (harness self-tests stay out of the reports)
     const project = this.#project(projectName);
     if (raw?.body) {
       const attachment = ScenarioAttachment.parse(JSON.parse(raw.body.toString('utf8')));
@@ -98,7 +98,7 @@ export default class CompatReporter implements Reporter {
       checks: [],
       durationMs: result.duration,
       environment: null,
-      record: { meta: { id: 'none', scenario: scenario.id, params: {}, project: projectName, createdAt: result.startTime.toISOString() }, finished: false, page: null, exchanges: [], evidence: [], joined: [] },
+      record: { meta: { id: 'none', scenario: scenario.id, params: {}, project: projectName, createdAt: result.startTime.toISOString() }, finished: false, status: 'running', page: null, exchanges: [], evidence: [], joined: [] },
     });
   }
 
@@ -119,7 +119,7 @@ export default class CompatReporter implements Reporter {
         browser: { ...identity, userAgent: results.find((r) => r.environment)?.environment?.userAgent ?? null },
         environment: { os: osDescription(), node: process.version, ci: !!process.env['CI'] },
         run: { startedAt: this.#startedAt.toISOString(), durationMs: Math.round(result.duration), browserSet: project.browserSet },
-        summary: { pass: count('pass'), fail: count('fail'), unsupported: count('unsupported'), error: count('error'), total: results.length },
+        summary: { pass: count('pass'), fail: count('fail'), unsupported: count('unsupported'), error: count('error'), crash: count('crash'), timeout: count('timeout'), total: results.length },
         scenarios: results,
       });
       const file = join(this.#outputDir, `${name}-${identity.version}.json`.replace(/[^\w.+-]/g, '_'));

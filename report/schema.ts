@@ -34,7 +34,7 @@ export const ScenarioResult = z.object({
 });
 export type ScenarioResult = z.infer<typeof ScenarioResult>;
 
-export const VerdictCounts = z.object({ pass: z.number(), fail: z.number(), unsupported: z.number(), error: z.number(), total: z.number() });
+export const VerdictCounts = z.object({ pass: z.number(), fail: z.number(), unsupported: z.number(), error: z.number(), crash: z.number(), timeout: z.number(), total: z.number() });
 
 export const CompatReport = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),

@@ -7,12 +7,12 @@ function table(rows: string[][]): string {
 }
 
 export function formatSummary(reports: CompatReport[], files: string[] = []): string {
-  const header = ['project', 'browser', 'version', 'pass', 'fail', 'unsupported', 'error'];
+  const header = ['project', 'browser', 'version', 'pass', 'fail', 'unsupported', 'error', 'crash', 'timeout'];
   const rows = reports.map((r) => [
     r.browser.project,
     r.browser.name,
     r.browser.version,
-    ...(['pass', 'fail', 'unsupported', 'error'] as const).map((v) => String(r.summary[v])),
+    ...(['pass', 'fail', 'unsupported', 'error', 'crash', 'timeout'] as const).map((v) => String(r.summary[v])),
   ]);
   const notPassing = reports.flatMap((r) =>
     r.scenarios

@@ -104,7 +104,7 @@ export function createApp(options: AppOptions): express.Express {
     if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
     const timeline = PageTimeline.parse(req.body);
     const result = await store.finish(id, timeline);
-    if (result === 'already-finished') throw new HttpError(409, 'run-finished', `run ${id} already has its timeline`);
+    if (result === 'already-finished') throw new HttpError(409, 'run-finished', `run ${id} already has its timeline, or was marked incomplete when the server restarted`);
     res.status(201).json({ stored: timeline.entries.length });
   });
 

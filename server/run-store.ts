@@ -17,13 +17,15 @@ type StoredLine =
   | { kind: 'meta'; meta: RunMeta }
   | { kind: 'exchange'; exchange: LicenseExchange }
   | { kind: 'page'; page: PageTimeline }
-  | { kind: 'evidence'; evidence: Evidence };
+  | { kind: 'evidence'; evidence: Evidence }
+  | { kind: 'incomplete'; at: string };
 
 interface RunState {
   meta: RunMeta;
   exchanges: LicenseExchange[];
   page: PageTimeline | null;
   evidence: Evidence[];
+  incomplete: boolean;
   nextExchange: number;
   writes: Promise<void>;
   waiters: Set<() => void>;
@@ -64,12 +66,19 @@ export class RunStore {
         state.nextExchange = Math.max(state.nextExchange, parsed.exchange.exchange + 1);
       } else if (state && parsed.kind === 'page') state.page = parsed.page;
       else if (state && parsed.kind === 'evidence') state.evidence.push(parsed.evidence);
+      else if (state && parsed.kind === 'incomplete') state.incomplete = true;
     }
-    if (state) this.#runs.set(id, state);
+    if (!state) return;
+    this.#runs.set(id, state);
+    // A run the previous process left without a page timeline can never finish now: say so on disk.
+    if (!state.page && !state.incomplete) {
+      state.incomplete = true;
+      await this.#write(state, { kind: 'incomplete', at: new Date().toISOString() });
+    }
   }
 
   #newState(meta: RunMeta): RunState {
-    return { meta, exchanges: [], page: null, evidence: [], nextExchange: 0, writes: Promise.resolve(), waiters: new Set() };
+    return { meta, exchanges: [], page: null, evidence: [], incomplete: false, nextExchange: 0, writes: Promise.resolve(), waiters: new Set() };
   }
 
   #file(id: string): string {
@@ -114,7 +123,7 @@ export class RunStore {
   /** Stores the page's timeline; a run takes one, since it marks the run finished. */
   async finish(id: string, page: PageTimeline): Promise<'stored' | 'already-finished'> {
     const state = this.#require(id);
-    if (state.page) return 'already-finished';
+    if (state.page || state.incomplete) return 'already-finished';
     state.page = page;
     await this.#write(state, { kind: 'page', page });
     for (const wake of state.waiters) wake();
@@ -133,6 +142,7 @@ export class RunStore {
     return {
       meta: state.meta,
       finished: state.page !== null,
+      status: state.page ? 'finished' : state.incomplete ? 'incomplete' : 'running',
       page: state.page,
       exchanges: [...state.exchanges],
       evidence: [...state.evidence],

@@ -36,8 +36,10 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
     async open(url: string): Promise<OpenPage> {
       const context = await browser.newContext({ ignoreHTTPSErrors: true });
       const page = await context.newPage();
+      const lost = new Promise<string>((resolve) => page.once('crash', () => resolve('the page crashed (renderer process gone) before it reported')));
       await page.goto(url, { waitUntil: 'load' });
       return {
+        lost,
         screenshot: () => page.screenshot(),
         screenshotElement: (selector) => page.locator(selector).first().screenshot({ animations: 'disabled' }),
         close: () => context.close(),

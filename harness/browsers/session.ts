@@ -23,6 +23,8 @@ export interface OpenPage {
   screenshot(): Promise<Buffer>;
   /** PNG of one element (the first that matches a CSS selector). */
   screenshotElement(selector: string): Promise<Buffer>;
+  /** Resolves with a description if the driver sees the page die (renderer crash); never otherwise. */
+  lost: Promise<string>;
   close(): Promise<void>;
 }
 

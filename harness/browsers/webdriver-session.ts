@@ -73,6 +73,8 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
         const landed = await client.getUrl();
         if (!landed.startsWith(url.split('?')[0]!)) throw new Error(`navigation to ${url} ended at ${landed}`);
         return {
+          // Classic WebDriver has no crash event; a dead page shows up as a timeout.
+          lost: new Promise<string>(() => {}),
           screenshot: async () => Buffer.from(await client.takeScreenshot(), 'base64'),
           screenshotElement: async (selector) => {
             const element = await client.findElement('css selector', selector);

@@ -2,7 +2,7 @@
 // from the spec's ordering in ways that real CDMs are allowed to race (they show up as deviations).
 import type { RunRecord } from '../record.ts';
 
-export const VERDICTS = ['pass', 'fail', 'unsupported', 'error'] as const;
+export const VERDICTS = ['pass', 'fail', 'unsupported', 'error', 'crash', 'timeout'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface Check {
@@ -44,6 +44,9 @@ export function check(
 export function decide(record: RunRecord, checks: Check[], findings?: Record<string, unknown>): Judgement {
   const withFindings = (j: Judgement): Judgement => (findings ? { ...j, findings } : j);
   if (!record.finished || !record.page) {
+    const lost = record.evidence.find((e) => e.kind === 'page-lost');
+    if (lost?.kind === 'page-lost') return withFindings({ verdict: lost.reason, reason: lost.detail, checks });
+    if (record.status === 'incomplete') return withFindings({ verdict: 'error', reason: 'run incomplete: the server stopped before the page reported', checks });
     return withFindings({ verdict: 'error', reason: 'the page never reported its timeline (it crashed, hung or was never loaded)', checks });
   }
   const { outcome } = record.page;

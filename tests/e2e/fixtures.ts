@@ -53,7 +53,7 @@ async function stableShot(page: OpenPage): Promise<Buffer> {
 }
 
 /** Registers a run, opens the runner, waits for the page's timeline, and photographs a held frame. */
-async function executeRun(browser: BrowserSession, baseURL: string, scenarioId: string, photograph: boolean): Promise<CompletedRun> {
+async function executeRun(browser: BrowserSession, baseURL: string, scenarioId: string, photograph: boolean, waitMs = RECORD_WAIT_MS): Promise<CompletedRun> {
   const run = await api<{ id: string; runnerPath: string }>(`${baseURL}/api/runs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -61,7 +61,20 @@ async function executeRun(browser: BrowserSession, baseURL: string, scenarioId: 
   });
   const page = await browser.open(`${baseURL}${run.runnerPath}`);
   try {
-    const record = RunRecord.parse(await api(`${baseURL}/api/runs/${run.id}/record?wait=${RECORD_WAIT_MS}`));
+    const recordUrl = `${baseURL}/api/runs/${run.id}/record`;
+    const waited = await Promise.race([
+      api(`${recordUrl}?wait=${waitMs}`).then((r) => ({ record: RunRecord.parse(r), lost: null as string | null })),
+      page.lost.then((detail) => ({ record: null, lost: detail })),
+    ]);
+    let record = waited.record ?? RunRecord.parse(await api(recordUrl));
+    if (!record.finished) {
+      // The page is gone or hung: say which, so the verdict is crash or timeout rather than a bare error.
+      const lost: Evidence = waited.lost
+        ? { kind: 'page-lost', reason: 'crash', detail: waited.lost }
+        : { kind: 'page-lost', reason: 'timeout', detail: `the page did not report its timeline within ${waitMs} ms` };
+      await api(`${recordUrl.replace(/\/record$/, '')}/evidence`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(lost) });
+      record = RunRecord.parse(await api(recordUrl));
+    }
     const ready = record.page?.entries.some((e) => e.type === 'note' && e.name === 'picture-ready');
     const frame = photograph && ready ? await stableShot(page) : null;
     return { runId: run.id, record, frame };
@@ -72,7 +85,7 @@ async function executeRun(browser: BrowserSession, baseURL: string, scenarioId: 
 
 interface TestFixtures {
   expectations: Expectations;
-  runScenario: (scenario: Scenario) => Promise<ScenarioResult>;
+  runScenario: (scenario: Scenario, options?: { recordWaitMs?: number }) => Promise<ScenarioResult>;
 }
 
 async function api<T>(url: string, init?: RequestInit): Promise<T> {
@@ -110,9 +123,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       }
       return referenceFrames.get(id)!;
     };
-    await use(async (scenario) => {
+    await use(async (scenario, options = {}) => {
       const started = performance.now();
-      const run = await executeRun(emeBrowser, baseURL!, scenario.id, !!scenario.picture);
+      const run = await executeRun(emeBrowser, baseURL!, scenario.id, !!scenario.picture, options.recordWaitMs);
       let record = run.record;
       if (scenario.picture && run.frame) {
         const refId = scenario.picture.referenceScenario;

@@ -111,3 +111,11 @@ test("Firefox's persistent lifecycle fails on the missing release, and says so",
   const passed = j.checks.filter((c) => c.ok).map((c) => c.id);
   assert.ok(passed.includes('load-finds-session'), 'load(sessionId) found the stored license');
 });
+
+test('a page the driver saw crash is a crash verdict; one that hung is a timeout', () => {
+  const record = fixtureRecord('chromium-temporary-keyids');
+  const lost = (reason: 'crash' | 'timeout') => ({ ...record, finished: false, page: null, joined: [], evidence: [{ kind: 'page-lost' as const, reason, detail: `page ${reason}` }] });
+  assert.equal(judgeTemporaryLifecycle(lost('crash')).verdict, 'crash');
+  assert.equal(judgeTemporaryLifecycle(lost('timeout')).verdict, 'timeout');
+  assert.equal(judgeTemporaryLifecycle({ ...record, finished: false, status: 'incomplete', page: null, joined: [] }).verdict, 'error');
+});

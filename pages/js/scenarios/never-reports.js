@@ -1,0 +1,5 @@
+// Harness self-test: a page that hangs. The test must turn this into a 'timeout' verdict.
+export async function run(h) {
+  h.rec.note('runner', 'hanging-on-purpose', {});
+  await new Promise(() => {});
+}
