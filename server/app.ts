@@ -55,9 +55,19 @@ function pageSeqHeader(req: Request): number | null {
   return Number(raw);
 }
 
+const MAX_RECORDED_JSON_DEPTH = 32;
+
+function depthWithin(value: unknown, limit: number): boolean {
+  if (limit < 0) return false;
+  if (value === null || typeof value !== 'object') return true;
+  return Object.values(value as object).every((v) => depthWithin(v, limit - 1));
+}
+
+/** The body as JSON for the record, when it is JSON of sane depth (a hostile 20 000-deep array is kept only as bytes). */
 function tryJson(bytes: Buffer): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return depthWithin(value, MAX_RECORDED_JSON_DEPTH) ? value : undefined;
   } catch {
     return undefined;
   }
@@ -177,10 +187,12 @@ export function createApp(options: AppOptions): express.Express {
     },
   );
 
-  app.use('/media/keys.json', (_req, _res) => {
-    throw new HttpError(404, 'not-found', 'the key store is not served; keys leave only through the license endpoint');
-  });
-  app.use('/media', express.static(mediaDir, { fallthrough: true, dotfiles: 'deny', index: false }));
+  // Only the media itself is served: the key store sits in media/ too, and an allow-list cannot be
+  // walked around with ./, // or %-encoded names the way a block-list can.
+  const mediaStatic = { fallthrough: true, dotfiles: 'deny', index: false } as const;
+  app.use('/media/clear', express.static(resolve(mediaDir, 'clear'), mediaStatic));
+  app.use('/media/encrypted', express.static(resolve(mediaDir, 'encrypted'), mediaStatic));
+  app.get('/media/manifest.json', (_req, res, next) => res.sendFile(resolve(mediaDir, 'manifest.json'), (err) => err && next(err)));
   app.use(express.static(pagesDir, { fallthrough: true, dotfiles: 'deny' }));
   app.use(notFound);
   app.use(jsonErrorHandler);

@@ -51,6 +51,12 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     };
     return { status: e.status, body: { error: codes[e.type] ?? e.type, message: String(e.message) } };
   }
+  // Other client errors from Express's own middleware (static files: 403 for dotfiles, 400 for a
+  // malformed path) carry a 4xx status and a message meant to be shown.
+  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, body: { error: `http-${status}`, message: String(e?.message ?? 'bad request') } };
+  }
   return { status: 500, body: { error: 'internal-error', message: 'the server failed; see its log' } };
 }
 
