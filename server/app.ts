@@ -2,13 +2,14 @@
 import express, { type Request } from 'express';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { Evidence, PageTimeline, type LicenseExchange } from '../harness/record.ts';
+import type { RequestListener } from 'node:http';
+import { Evidence, PageTimeline } from '../harness/record.ts';
 import { findScenario } from '../harness/catalog.ts';
-import { answerMessage, parseMessage, ClearKeyError } from './clearkey.ts';
 import type { KeyStore } from './keystore.ts';
 import { RUN_ID, type RunStore } from './run-store.ts';
-import { HttpError, jsonErrorHandler, notFound, toErrorResponse } from './http-errors.ts';
-import { FaultRules, RunFaults, faultyAnswer } from './faults.ts';
+import { HttpError, jsonErrorHandler, notFound } from './http-errors.ts';
+import { FaultRules, RunFaults } from './faults.ts';
+import { LICENSE_BODY_LIMIT, createLicenseHandler } from './license-endpoint.ts';
 
 export interface AppOptions {
   store: RunStore;
@@ -18,22 +19,15 @@ export interface AppOptions {
 }
 
 export const LIMITS = {
-  licenseBody: 64 * 1024,
+  licenseBody: LICENSE_BODY_LIMIT,
   timelineBody: 8 * 1024 * 1024,
   maxWaitMs: 120_000,
 } as const;
-
-const MESSAGE_TYPES = ['license-request', 'license-renewal', 'license-release', 'individualization-request'] as const;
 
 const CreateRun = z.strictObject({
   scenario: z.string().min(1).max(128),
   params: z.record(z.string(), z.unknown()).default({}),
   project: z.string().min(1).max(128).regex(/^[\w.+-]+$/, 'letters, digits, . _ + - only'),
-});
-
-const LicenseQuery = z.object({
-  session: z.string().regex(/^[\w-]{1,32}$/, 'a session label of 1-32 word characters').optional(),
-  messageType: z.enum(MESSAGE_TYPES).optional(),
 });
 
 const WaitQuery = z.object({
@@ -48,38 +42,30 @@ function runIdParam(req: Request): string {
   return id;
 }
 
-function pageSeqHeader(req: Request): number | null {
-  const raw = req.get('x-eme-page-seq');
-  if (raw === undefined) return null;
-  if (!/^\d{1,9}$/.test(raw)) throw new HttpError(400, 'bad-page-seq', 'x-eme-page-seq must be a non-negative integer');
-  return Number(raw);
+export interface Harness {
+  /** The node:http request listener: the license endpoint first, then the Express app. */
+  listener: RequestListener;
+  app: express.Express;
 }
 
-const MAX_RECORDED_JSON_DEPTH = 32;
-
-function depthWithin(value: unknown, limit: number): boolean {
-  if (limit < 0) return false;
-  if (value === null || typeof value !== 'object') return true;
-  return Object.values(value as object).every((v) => depthWithin(v, limit - 1));
+export function createHarness(options: AppOptions): Harness {
+  // Per-run fault rules, shared by run creation (API) and the license endpoint.
+  const faults = new Map<string, RunFaults>();
+  const app = createApp(options, faults);
+  const license = createLicenseHandler({ store: options.store, keys: options.keys, faults });
+  return {
+    app,
+    listener: (req, res) => {
+      if (!license(req, res)) app(req, res);
+    },
+  };
 }
 
-/** The body as JSON for the record, when it is JSON of sane depth (a hostile 20 000-deep array is kept only as bytes). */
-function tryJson(bytes: Buffer): unknown {
-  try {
-    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    return depthWithin(value, MAX_RECORDED_JSON_DEPTH) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function createApp(options: AppOptions): express.Express {
+function createApp(options: AppOptions, faultState: Map<string, RunFaults>): express.Express {
   const { store, keys } = options;
   const pagesDir = resolve(options.pagesDir ?? 'pages');
   const mediaDir = resolve(options.mediaDir ?? 'media');
   const app = express();
-  // Per-run fault rules and how many matching messages each has seen.
-  const faultState = new Map<string, RunFaults>();
   app.disable('x-powered-by');
   app.set('etag', false);
 
@@ -132,60 +118,6 @@ export function createApp(options: AppOptions): express.Express {
     const { wait } = WaitQuery.parse(req.query);
     res.json(await store.waitForFinish(id, wait));
   });
-
-  // The Clear Key license endpoint. The body is the MediaKeyMessageEvent's message, byte for byte.
-  app.post(
-    '/license/:runId',
-    express.raw({ type: () => true, limit: LIMITS.licenseBody }),
-    async (req, res) => {
-      const started = performance.now();
-      const id = runIdParam(req);
-      if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
-      const query = LicenseQuery.parse(req.query);
-      const pageSeq = pageSeqHeader(req);
-      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const exchangeNumber = store.nextExchangeNumber(id);
-
-      let status: number;
-      let answer: unknown;
-      try {
-        answer = answerMessage(parseMessage(body, query.messageType), keys).body;
-        status = 200;
-      } catch (err) {
-        if (!(err instanceof ClearKeyError)) throw err;
-        ({ status, body: answer } = toErrorResponse(err));
-      }
-      const rule = faultState.get(id)?.for(query.messageType ?? null, pageSeq) ?? null;
-      const fault = rule?.fault ?? null;
-      const sent = fault ? faultyAnswer(fault, status, answer) : { status, body: Buffer.from(JSON.stringify(answer)) };
-      const delivery = fault?.kind === 'reset' ? 'reset' : fault?.kind === 'hang' ? 'hang' : 'answered';
-      if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
-      const exchange: LicenseExchange = {
-        exchange: exchangeNumber,
-        pageSeq,
-        session: query.session ?? null,
-        messageType: query.messageType ?? null,
-        receivedAt: new Date().toISOString(),
-        request: { contentType: req.get('content-type') ?? null, size: body.length, base64: body.toString('base64'), json: tryJson(body) },
-        response: { status: delivery === 'answered' ? sent.status : 0, body: delivery === 'answered' ? (tryJson(sent.body) ?? { unparsable: sent.body.toString('base64') }) : null, delivery },
-        fault: rule ? { ...rule.fault, on: rule.on, nth: rule.nth, count: rule.count } : null,
-        durationMs: 0,
-      };
-      exchange.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      await store.addExchange(id, exchange);
-      if (delivery === 'reset') {
-        req.socket.destroy();
-        return;
-      }
-      if (delivery === 'hang' && fault?.kind === 'hang') {
-        // Bounded: the socket closes after the fault's time even if the client never gives up.
-        const timer = setTimeout(() => req.socket.destroy(), fault.ms);
-        req.socket.once('close', () => clearTimeout(timer));
-        return;
-      }
-      res.status(sent.status).type('application/json').send(sent.body);
-    },
-  );
 
   // Only the media itself is served: the key store sits in media/ too, and an allow-list cannot be
   // walked around with ./, // or %-encoded names the way a block-list can.

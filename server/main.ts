@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { createApp } from './app.ts';
+import { createHarness } from './app.ts';
 import { KeyStore } from './keystore.ts';
 import { RunStore } from './run-store.ts';
 
@@ -26,7 +26,7 @@ const opts = program.opts<{ port: number; host: string; runsDir: string; keys: s
 try {
   const keys = KeyStore.load(resolve(opts.keys));
   const store = await RunStore.open(resolve(opts.runsDir));
-  const server = createServer(createApp({ store, keys }));
+  const server = createServer(createHarness({ store, keys }).listener);
   server.on('error', (err) => {
     console.error(`[server] cannot listen on ${opts.host}:${opts.port}: ${err.message}`);
     process.exit(1);

@@ -5,7 +5,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, LIMITS } from '../../server/app.ts';
+import { createHarness, LIMITS } from '../../server/app.ts';
 import { KeyStore } from '../../server/keystore.ts';
 import { RunStore } from '../../server/run-store.ts';
 
@@ -16,7 +16,7 @@ const kid1 = keys.keyIds()['key-1']!;
 
 before(async () => {
   const store = await RunStore.open(await mkdtemp(join(tmpdir(), 'eme-server-')));
-  server = createServer(createApp({ store, keys }));
+  server = createServer(createHarness({ store, keys }).listener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -77,8 +77,8 @@ test('bad input to the license endpoint gets a 4xx JSON error and is still recor
   await expectJsonError(await post(JSON.stringify({ kids: ['AAAAAAAAAAAAAAAAAAAAAA=='], type: 'temporary' })), 400, 'bad-kid');
   await expectJsonError(await post(licenseRequest([kid1], 'forever')), 400, 'bad-session-type');
   await expectJsonError(await post(licenseRequest([kid1]), '?messageType=license-renewal'), 400, 'bad-message-type');
-  await expectJsonError(await post(licenseRequest([kid1]), '?messageType=nonsense'), 400, 'invalid-body');
-  await expectJsonError(await post(licenseRequest([kid1]), '?session=../../x'), 400, 'invalid-body');
+  await expectJsonError(await post(licenseRequest([kid1]), '?messageType=nonsense'), 400, 'invalid-query');
+  await expectJsonError(await post(licenseRequest([kid1]), '?session=../../x'), 400, 'invalid-query');
   await expectJsonError(await post(licenseRequest([kid1]), '', { 'x-eme-page-seq': '-1' }), 400, 'bad-page-seq');
   await expectJsonError(await post(new Uint8Array(LIMITS.licenseBody + 1)), 413, 'body-too-large');
   const record = (await (await fetch(`${base}/api/runs/${id}/record`)).json()) as { exchanges: { response: { status: number } }[] };

@@ -1,0 +1,162 @@
+// POST /license/:runId, the Clear Key license endpoint, on plain node:http. It is the one hot path
+// (every license a browser asks for, and the load benchmark), and Express 5's routing alone costs
+// ~5x a bare server here; the rest of the API stays on Express. Same rules as every endpoint:
+// validated input, 4xx JSON errors, the exchange recorded before the answer leaves.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LicenseExchange } from '../harness/record.ts';
+import { ClearKeyError, answerMessage, parseMessage } from './clearkey.ts';
+import { faultyAnswer, type RunFaults } from './faults.ts';
+import { HttpError, toErrorResponse } from './http-errors.ts';
+import type { KeyStore } from './keystore.ts';
+import { RUN_ID, type RunStore } from './run-store.ts';
+
+export const LICENSE_BODY_LIMIT = 64 * 1024;
+export const LICENSE_PATH = /^\/license\/([^/?]*)(?:\?(.*))?$/;
+const MESSAGE_TYPES = new Set(['license-request', 'license-renewal', 'license-release', 'individualization-request']);
+const SESSION_LABEL = /^[\w-]{1,32}$/;
+const MAX_RECORDED_JSON_DEPTH = 32;
+
+function depthWithin(value: unknown, limit: number): boolean {
+  if (limit < 0) return false;
+  if (value === null || typeof value !== 'object') return true;
+  return Object.values(value as object).every((v) => depthWithin(v, limit - 1));
+}
+
+/** The body as JSON for the record, when it is JSON of sane depth (a hostile 20 000-deep array is kept only as bytes). */
+export function jsonForRecord(bytes: Buffer): unknown {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return depthWithin(value, MAX_RECORDED_JSON_DEPTH) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new HttpError(413, 'body-too-large', `the license message is ${declared} bytes; the limit is ${limit}`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpError(413, 'body-too-large', `the license message exceeds ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: Buffer | string): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
+  res.end(bytes);
+}
+
+interface LicenseQuery {
+  session: string | null;
+  messageType: string | null;
+}
+
+function parseQuery(search: string | undefined): LicenseQuery {
+  const q = new URLSearchParams(search ?? '');
+  const session = q.get('session');
+  const messageType = q.get('messageType');
+  if (session !== null && !SESSION_LABEL.test(session)) throw new HttpError(400, 'invalid-query', 'session must be a label of 1-32 word characters');
+  if (messageType !== null && !MESSAGE_TYPES.has(messageType)) throw new HttpError(400, 'invalid-query', `messageType must be one of ${[...MESSAGE_TYPES].join(', ')}`);
+  return { session, messageType };
+}
+
+export interface LicenseEndpointOptions {
+  store: RunStore;
+  keys: KeyStore;
+  faults: Map<string, RunFaults>;
+}
+
+export function createLicenseHandler({ store, keys, faults }: LicenseEndpointOptions) {
+  async function handle(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> {
+    const started = performance.now();
+    let id: string;
+    try {
+      id = decodeURIComponent(match[1] ?? '');
+    } catch {
+      throw new HttpError(400, 'bad-run-id', 'the run id is not valid percent-encoding');
+    }
+    if (!RUN_ID.test(id)) throw new HttpError(400, 'bad-run-id', `run id must be a UUID as POST /api/runs returns it, got ${JSON.stringify(id.slice(0, 64))}`);
+    if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+    const query = parseQuery(match[2]);
+    const rawSeq = req.headers['x-eme-page-seq'];
+    if (rawSeq !== undefined && (typeof rawSeq !== 'string' || !/^\d{1,9}$/.test(rawSeq))) {
+      throw new HttpError(400, 'bad-page-seq', 'x-eme-page-seq must be a non-negative integer');
+    }
+    const pageSeq = rawSeq === undefined ? null : Number(rawSeq);
+    const body = await readBody(req, LICENSE_BODY_LIMIT);
+    const exchangeNumber = store.nextExchangeNumber(id);
+
+    let status: number;
+    let answer: unknown;
+    try {
+      answer = answerMessage(parseMessage(body, query.messageType ?? undefined), keys).body;
+      status = 200;
+    } catch (err) {
+      if (!(err instanceof ClearKeyError)) throw err;
+      ({ status, body: answer } = toErrorResponse(err));
+    }
+    const rule = faults.get(id)?.for(query.messageType, pageSeq) ?? null;
+    const fault = rule?.fault ?? null;
+    const sent = fault ? faultyAnswer(fault, status, answer) : { status, body: Buffer.from(JSON.stringify(answer)) };
+    const delivery = fault?.kind === 'reset' ? 'reset' : fault?.kind === 'hang' ? 'hang' : 'answered';
+    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    const exchange: LicenseExchange = {
+      exchange: exchangeNumber,
+      pageSeq,
+      session: query.session,
+      messageType: query.messageType,
+      receivedAt: new Date().toISOString(),
+      request: { contentType: req.headers['content-type'] ?? null, size: body.length, base64: body.toString('base64'), json: jsonForRecord(body) },
+      response: {
+        status: delivery === 'answered' ? sent.status : 0,
+        // Without a fault the body is the answer itself; a faulty one is recorded as it was sent.
+        body: delivery !== 'answered' ? null : !fault ? answer : (jsonForRecord(sent.body) ?? { unparsable: sent.body.toString('base64') }),
+        delivery,
+      },
+      fault: rule ? { ...rule.fault, on: rule.on, nth: rule.nth, count: rule.count } : null,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    };
+    await store.addExchange(id, exchange);
+    if (delivery === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (delivery === 'hang' && fault?.kind === 'hang') {
+      // Bounded: the socket closes after the fault's time even if the client never gives up.
+      const timer = setTimeout(() => req.socket.destroy(), fault.ms);
+      req.socket.once('close', () => clearTimeout(timer));
+      return;
+    }
+    sendJson(res, sent.status, sent.body);
+  }
+
+  /** Handles the request if it is a license POST; returns false to let the API have it. */
+  return function license(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'POST') return false;
+    const match = LICENSE_PATH.exec(req.url ?? '');
+    if (!match) return false;
+    handle(req, res, match).catch((err: unknown) => {
+      const { status, body } = toErrorResponse(err);
+      if (status >= 500) console.error('[server] internal error in /license:', err);
+      if (!res.headersSent && !res.destroyed) sendJson(res, status, JSON.stringify(body));
+      // Drain what the client is still sending, so it reads the error instead of a reset.
+      req.resume();
+    });
+    return true;
+  };
+}
