@@ -87,6 +87,8 @@ export const LicenseExchange = z.object({
     /** How the answer left: sent whole, connection reset, or held until the client gave up. */
     delivery: z.enum(['answered', 'reset', 'hang']).default('answered'),
   }),
+  /** Proxy mode: the license profile and upstream that answered instead of the local key store. */
+  proxy: z.object({ profile: z.string(), keySystem: z.string(), upstream: z.string(), upstreamStatus: z.number().int(), upstreamMs: z.number(), error: z.string().nullable() }).nullable().default(null),
   /** The fault the run's scenario injected into this exchange, if any. */
   fault: z.record(z.string(), z.unknown()).nullable().default(null),
   durationMs: z.number().nonnegative(),

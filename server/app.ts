@@ -10,10 +10,13 @@ import { RUN_ID, type RunStore } from './run-store.ts';
 import { HttpError, jsonErrorHandler, notFound } from './http-errors.ts';
 import { FaultRules, RunFaults } from './faults.ts';
 import { LICENSE_BODY_LIMIT, createLicenseHandler } from './license-endpoint.ts';
+import type { LicenseProfiles } from './license-proxy.ts';
 
 export interface AppOptions {
   store: RunStore;
   keys: KeyStore;
+  /** Upstream license profiles for real DRM (proxy mode). */
+  profiles?: LicenseProfiles;
   pagesDir?: string;
   mediaDir?: string;
 }
@@ -52,7 +55,7 @@ export function createHarness(options: AppOptions): Harness {
   // Per-run fault rules, shared by run creation (API) and the license endpoint.
   const faults = new Map<string, RunFaults>();
   const app = createApp(options, faults);
-  const license = createLicenseHandler({ store: options.store, keys: options.keys, faults });
+  const license = createLicenseHandler({ store: options.store, keys: options.keys, faults, ...(options.profiles ? { profiles: options.profiles } : {}) });
   return {
     app,
     listener: (req, res) => {

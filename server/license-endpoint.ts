@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LicenseExchange } from '../harness/record.ts';
 import { ClearKeyError, answerMessage, parseMessage } from './clearkey.ts';
 import { faultyAnswer, type RunFaults } from './faults.ts';
+import { forwardLicense, type LicenseProfiles } from './license-proxy.ts';
 import { HttpError, toErrorResponse } from './http-errors.ts';
 import type { KeyStore } from './keystore.ts';
 import { RUN_ID, type RunStore } from './run-store.ts';
@@ -64,24 +65,57 @@ function sendJson(res: ServerResponse, status: number, body: Buffer | string): v
 interface LicenseQuery {
   session: string | null;
   messageType: string | null;
+  profile: string | null;
 }
 
 function parseQuery(search: string | undefined): LicenseQuery {
   const q = new URLSearchParams(search ?? '');
   const session = q.get('session');
   const messageType = q.get('messageType');
+  const profile = q.get('profile');
   if (session !== null && !SESSION_LABEL.test(session)) throw new HttpError(400, 'invalid-query', 'session must be a label of 1-32 word characters');
   if (messageType !== null && !MESSAGE_TYPES.has(messageType)) throw new HttpError(400, 'invalid-query', `messageType must be one of ${[...MESSAGE_TYPES].join(', ')}`);
-  return { session, messageType };
+  if (profile !== null && !/^[\w-]{1,32}$/.test(profile)) throw new HttpError(400, 'invalid-query', 'profile must be a license profile name');
+  return { session, messageType, profile };
 }
 
 export interface LicenseEndpointOptions {
   store: RunStore;
   keys: KeyStore;
   faults: Map<string, RunFaults>;
+  /** Upstream license profiles for real DRM (proxy mode); Clear Key needs none. */
+  profiles?: LicenseProfiles;
 }
 
-export function createLicenseHandler({ store, keys, faults }: LicenseEndpointOptions) {
+export function createLicenseHandler({ store, keys, faults, profiles }: LicenseEndpointOptions) {
+  /** Proxy mode: forward, record both sides, answer with the upstream's bytes unchanged. */
+  async function proxy(req: IncomingMessage, res: ServerResponse, id: string, query: LicenseQuery, pageSeq: number | null, body: Buffer, started: number): Promise<void> {
+    const name = query.profile!;
+    const profile = profiles?.profiles[name];
+    if (!profile) throw new HttpError(400, 'unknown-profile', `no license profile "${name}"; the server has ${Object.keys(profiles?.profiles ?? {}).join(', ') || 'none (start it with --license-profiles)'}`);
+    const exchangeNumber = store.nextExchangeNumber(id);
+    const upstream = await forwardLicense(profile, body);
+    const exchange: LicenseExchange = {
+      exchange: exchangeNumber,
+      pageSeq,
+      session: query.session,
+      messageType: query.messageType,
+      receivedAt: new Date().toISOString(),
+      request: { contentType: req.headers['content-type'] ?? null, size: body.length, base64: body.toString('base64'), json: jsonForRecord(body) },
+      response: { status: upstream.status, body: jsonForRecord(upstream.body) ?? { base64: upstream.body.toString('base64'), bytes: upstream.body.length }, delivery: 'answered' },
+      proxy: { profile: name, keySystem: profile.keySystem, upstream: profile.upstream, upstreamStatus: upstream.status, upstreamMs: Math.round(upstream.durationMs * 1000) / 1000, error: upstream.error },
+      fault: null,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    };
+    await store.addExchange(id, exchange);
+    if (upstream.error) {
+      sendJson(res, upstream.status, JSON.stringify({ error: upstream.status === 504 ? 'upstream-timeout' : 'upstream-unreachable', message: upstream.error }));
+      return;
+    }
+    res.writeHead(upstream.status, { 'content-type': upstream.contentType ?? 'application/octet-stream', 'content-length': upstream.body.length });
+    res.end(upstream.body);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> {
     const started = performance.now();
     let id: string;
@@ -99,6 +133,7 @@ export function createLicenseHandler({ store, keys, faults }: LicenseEndpointOpt
     }
     const pageSeq = rawSeq === undefined ? null : Number(rawSeq);
     const body = await readBody(req, LICENSE_BODY_LIMIT);
+    if (query.profile !== null) return proxy(req, res, id, query, pageSeq, body, started);
     const exchangeNumber = store.nextExchangeNumber(id);
 
     let status: number;
@@ -128,6 +163,7 @@ export function createLicenseHandler({ store, keys, faults }: LicenseEndpointOpt
         body: delivery !== 'answered' ? null : !fault ? answer : (jsonForRecord(sent.body) ?? { unparsable: sent.body.toString('base64') }),
         delivery,
       },
+      proxy: null,
       fault: rule ? { ...rule.fault, on: rule.on, nth: rule.nth, count: rule.count } : null,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
     };

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { createHarness } from './app.ts';
 import { KeyStore } from './keystore.ts';
 import { RunStore } from './run-store.ts';
+import { loadLicenseProfiles } from './license-proxy.ts';
 
 function port(value: string): number {
   const n = Number(value);
@@ -18,15 +19,17 @@ const program = new Command('eme-compat-server')
   .option('-H, --host <host>', 'address to bind; loopback by default', '127.0.0.1')
   .option('--runs-dir <dir>', 'where run records are written (JSONL, one file per run)', 'out/runs')
   .option('--keys <file>', 'Clear Key key store', 'media/keys.json')
+  .option('--license-profiles <file>', 'upstream license servers for real DRM (proxy mode); see README', process.env['EME_LICENSE_PROFILES'])
   .showHelpAfterError()
   .parse();
 
-const opts = program.opts<{ port: number; host: string; runsDir: string; keys: string }>();
+const opts = program.opts<{ port: number; host: string; runsDir: string; keys: string; licenseProfiles?: string }>();
 
 try {
   const keys = KeyStore.load(resolve(opts.keys));
   const store = await RunStore.open(resolve(opts.runsDir));
-  const server = createServer(createHarness({ store, keys }).listener);
+  const profiles = opts.licenseProfiles ? loadLicenseProfiles(resolve(opts.licenseProfiles)) : undefined;
+  const server = createServer(createHarness({ store, keys, ...(profiles ? { profiles } : {}) }).listener);
   server.on('error', (err) => {
     console.error(`[server] cannot listen on ${opts.host}:${opts.port}: ${err.message}`);
     process.exit(1);

@@ -49,6 +49,8 @@ export class Harness {
     this.rec = rec;
     this.runId = run.id;
     this.keyIds = run.keyIds ?? {};
+    /** Proxy mode: license messages go to this upstream profile instead of the local key store. */
+    this.licenseProfile = run.params?.licenseProfile ?? null;
     this.sessions = 0;
   }
 
@@ -134,7 +136,8 @@ export class Harness {
   async requestLicense(s, messageItem, { timeoutMs = 10_000 } = {}) {
     const { entry, message } = messageItem;
     const messageType = entry.data.messageType;
-    const url = `/license/${this.runId}?session=${encodeURIComponent(s.label)}&messageType=${encodeURIComponent(messageType)}`;
+    const profile = this.licenseProfile ? `&profile=${encodeURIComponent(this.licenseProfile)}` : '';
+    const url = `/license/${this.runId}?session=${encodeURIComponent(s.label)}&messageType=${encodeURIComponent(messageType)}${profile}`;
     const sent = this.rec.add({ type: 'license', target: s.label, name: 'request', data: { url, messageType, bytes: message.length, forMessage: entry.seq } });
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);

@@ -16,6 +16,22 @@ import { REPORT_SCHEMA_VERSION, SCENARIO_ATTACHMENT, ScenarioAttachment, type Sc
 /** How long a page may take to report its timeline before the scenario counts as hung. */
 const RECORD_WAIT_MS = 30_000;
 
+/**
+ * Extra run parameters for every scenario, as JSON (e.g. a license profile for real DRM:
+ * EME_RUN_PARAMS='{"licenseProfile":"widevine","keySystem":"com.widevine.alpha","initDataType":"cenc","keyIds":["…"]}').
+ */
+function runParams(): Record<string, unknown> {
+  const raw = process.env['EME_RUN_PARAMS'];
+  if (!raw) return {};
+  try {
+    const value = JSON.parse(raw) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new Error(`EME_RUN_PARAMS must be a JSON object, got ${raw.slice(0, 100)}`);
+}
+
 interface WorkerFixtures {
   emeProfile: BrowserProfile;
   browserSet: string;
@@ -57,7 +73,7 @@ async function executeRun(browser: BrowserSession, baseURL: string, scenarioId: 
   const run = await api<{ id: string; runnerPath: string }>(`${baseURL}/api/runs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ scenario: scenarioId, project: browser.identity.project }),
+    body: JSON.stringify({ scenario: scenarioId, project: browser.identity.project, params: runParams() }),
   });
   const page = await browser.open(`${baseURL}${run.runnerPath}`);
   try {

@@ -11,7 +11,7 @@ const tempDir = () => mkdtemp(join(tmpdir(), 'eme-runs-'));
 function exchange(n: number, pageSeq: number | null): LicenseExchange {
   return {
     exchange: n, pageSeq, session: 's1', messageType: 'license-request', receivedAt: new Date().toISOString(),
-    request: { contentType: 'application/octet-stream', size: 2, base64: 'e30=' }, response: { status: 200, body: {}, delivery: 'answered' }, fault: null, durationMs: 0.1,
+    request: { contentType: 'application/octet-stream', size: 2, base64: 'e30=' }, response: { status: 200, body: {}, delivery: 'answered' }, proxy: null, fault: null, durationMs: 0.1,
   };
 }
 

@@ -3,9 +3,10 @@ import { CLEAR_KEY, mediaConfig } from '../harness.js';
 import { buildInitData } from '../init-data.js';
 import { allUsable } from '../session.js';
 
-export async function run(h, { initDataType, keys }) {
-  const kids = keys.map((label) => h.keyId(label));
-  const access = await h.requireAccess(CLEAR_KEY, [mediaConfig({ initDataType, sessionType: 'temporary' })]);
+// keySystem and keyIds (hex) let the same lifecycle run against a real DRM through a license profile.
+export async function run(h, { initDataType, keys, keySystem = CLEAR_KEY, keyIds }) {
+  const kids = keyIds ?? keys.map((label) => h.keyId(label));
+  const access = await h.requireAccess(keySystem, [mediaConfig({ initDataType, sessionType: 'temporary' })]);
   const mediaKeys = await h.createMediaKeys(access);
   const s = await h.createSession(mediaKeys, 'temporary');
   await h.generateRequest(s, initDataType, buildInitData(initDataType, kids));
