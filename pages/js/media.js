@@ -123,18 +123,24 @@ export class VideoHandle {
   /** Pauses on the 1 s keyframe and records 'picture-ready': the test then photographs the element. */
   async holdFrame(at = 1.0) {
     const v = this.video;
+    const timeout = (ms) => new Promise((r) => setTimeout(() => r('timeout'), ms));
+    const nextFrame = () => (typeof v.requestVideoFrameCallback === 'function'
+      ? new Promise((resolve) => v.requestVideoFrameCallback((_now, meta) => resolve(meta.mediaTime)))
+      : Promise.resolve('unsupported'));
     v.pause();
+    // 'seeked' does not promise the new frame is on screen. Listen for presented frames before
+    // seeking, so the seeked frame's callback cannot be missed, and stop at the first frame at `at`.
+    let presented = nextFrame();
     const seeked = new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
     v.currentTime = at;
-    const timeout = (ms) => new Promise((r) => setTimeout(() => r('timeout'), ms));
     const ok = (await Promise.race([seeked.then(() => true), timeout(3000)])) === true;
-    // 'seeked' does not promise the new frame is on screen; wait until a frame at `at` is presented.
     let mediaTime = null;
-    if (typeof v.requestVideoFrameCallback === 'function') {
-      for (let i = 0; i < 10 && (mediaTime === null || Math.abs(mediaTime - at) > 0.02); i++) {
-        const t = await Promise.race([new Promise((resolve) => v.requestVideoFrameCallback((_now, meta) => resolve(meta.mediaTime))), timeout(300)]);
-        if (t !== 'timeout') mediaTime = t;
-      }
+    for (let i = 0; i < 5; i++) {
+      const t = await Promise.race([presented, timeout(400)]);
+      if (t === 'timeout' || t === 'unsupported') break;
+      mediaTime = t;
+      if (Math.abs(t - at) <= 0.02) break;
+      presented = nextFrame(); // a frame from before the seek: wait for the next one
     }
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     this.rec.note(this.label, ok ? 'picture-ready' : 'picture-not-ready', { selector: 'video', presentedMediaTime: mediaTime, state: videoState(v) });
