@@ -1,6 +1,7 @@
 // Expected verdicts per browser project (the regression gate's data). A scenario not listed is
 // expected to pass. Files live at expectations/<browser set>/<project>.json.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonFile } from './json-file.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { VERDICTS, type Verdict } from './judge/verdict.ts';
@@ -36,10 +37,9 @@ export class Expectations {
   static load(dir: string, set: string, project: string): Expectations {
     const path = join(dir, set, `${project}.json`);
     if (!existsSync(path)) return new Expectations(null, path);
-    const parsed = ExpectationFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) throw new Error(`invalid expectations ${path}: ${z.prettifyError(parsed.error)}`);
-    if (parsed.data.project !== project) throw new Error(`${path} is for project ${parsed.data.project}, not ${project}`);
-    return new Expectations(parsed.data, path);
+    const file = readJsonFile(path, ExpectationFile, 'expectations');
+    if (file.project !== project) throw new Error(`${path} is for project ${file.project}, not ${project}`);
+    return new Expectations(file, path);
   }
 
   for(scenarioId: string): Expectation {

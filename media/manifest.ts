@@ -1,7 +1,7 @@
 // The media manifest: what each asset is, which keys protect it, and the init data a browser will
 // see for it. Written by the packager, read by pages (as JSON), tests and the judge.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonFile } from '../harness/json-file.ts';
 
 export const TrackInfo = z.object({
   type: z.enum(['video', 'audio']),
@@ -45,8 +45,6 @@ export const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-export function readManifest(path = new URL('./manifest.json', import.meta.url)): Manifest {
-  const parsed = Manifest.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`invalid media manifest: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+export function readManifest(path: string | URL = new URL('./manifest.json', import.meta.url)): Manifest {
+  return readJsonFile(path, Manifest, 'media manifest');
 }

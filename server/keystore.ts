@@ -1,6 +1,6 @@
 // The Clear Key key store: test keys the license endpoint may hand out, read from media/keys.json.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonFile } from '../harness/json-file.ts';
 
 const hex16 = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex digits (16 bytes)');
 
@@ -30,15 +30,7 @@ export class KeyStore {
   }
 
   static load(path: string): KeyStore {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (err) {
-      throw new Error(`cannot read key store ${path}: ${(err as Error).message}`);
-    }
-    const parsed = KeyStoreFile.safeParse(raw);
-    if (!parsed.success) throw new Error(`invalid key store ${path}: ${z.prettifyError(parsed.error)}`);
-    return new KeyStore(parsed.data);
+    return new KeyStore(readJsonFile(path, KeyStoreFile, 'key store'));
   }
 
   get(kid: Buffer): TestKey | undefined {

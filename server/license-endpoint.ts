@@ -56,6 +56,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** The request half of an exchange record: the message exactly as it arrived. */
+function requestRecord(req: IncomingMessage, body: Buffer): LicenseExchange['request'] {
+  return { contentType: req.headers['content-type'] ?? null, size: body.length, base64: body.toString('base64'), json: jsonForRecord(body) };
+}
+
 function sendJson(res: ServerResponse, status: number, body: Buffer | string): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
@@ -101,7 +106,7 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
       session: query.session,
       messageType: query.messageType,
       receivedAt: new Date().toISOString(),
-      request: { contentType: req.headers['content-type'] ?? null, size: body.length, base64: body.toString('base64'), json: jsonForRecord(body) },
+      request: requestRecord(req, body),
       response: { status: upstream.status, body: jsonForRecord(upstream.body) ?? { base64: upstream.body.toString('base64'), bytes: upstream.body.length }, delivery: 'answered' },
       proxy: { profile: name, keySystem: profile.keySystem, upstream: profile.upstream, upstreamStatus: upstream.status, upstreamMs: Math.round(upstream.durationMs * 1000) / 1000, error: upstream.error },
       fault: null,
@@ -156,7 +161,7 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
       session: query.session,
       messageType: query.messageType,
       receivedAt: new Date().toISOString(),
-      request: { contentType: req.headers['content-type'] ?? null, size: body.length, base64: body.toString('base64'), json: jsonForRecord(body) },
+      request: requestRecord(req, body),
       response: {
         status: delivery === 'answered' ? sent.status : 0,
         // Without a fault the body is the answer itself; a faulty one is recorded as it was sent.

@@ -1,8 +1,8 @@
 // Real DRM through the harness: a license profile names a key system and an upstream license server
 // (with headers, e.g. a test token). In proxy mode the endpoint forwards the CDM's message as is,
 // records what went up and what came back, and returns the upstream's answer unchanged.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonFile } from '../harness/json-file.ts';
 
 export const LicenseProfile = z.strictObject({
   keySystem: z.string().min(1),
@@ -18,15 +18,7 @@ export const LicenseProfiles = z.strictObject({
 export type LicenseProfiles = z.infer<typeof LicenseProfiles>;
 
 export function loadLicenseProfiles(path: string): LicenseProfiles {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`cannot read license profiles ${path}: ${(err as Error).message}`);
-  }
-  const parsed = LicenseProfiles.safeParse(raw);
-  if (!parsed.success) throw new Error(`invalid license profiles ${path}: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return readJsonFile(path, LicenseProfiles, 'license profiles');
 }
 
 export interface UpstreamAnswer {

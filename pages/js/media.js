@@ -2,6 +2,7 @@
 // one SourceBuffer per track, and progress milestones recorded as they are first crossed.
 import { describeBytes, errorInfo } from './describe.js';
 import { PreconditionFailed, StepFailed } from './recorder.js';
+import { Witnessed } from './witnessed.js';
 
 const MEDIA_EVENTS = ['loadedmetadata', 'canplay', 'playing', 'waiting', 'pause', 'seeked', 'ended', 'stalled'];
 export const MILESTONES = [0.5, 1.0, 1.5];
@@ -19,8 +20,7 @@ export class VideoHandle {
     Object.assign(this.video, { muted: true, playsInline: true, width: 320, height: 180 });
     this.video.style.cssText = 'width:320px;height:180px;display:block;background:#000';
     document.body.prepend(this.video);
-    this.seen = [];
-    this.waiters = new Set();
+    this.witnessed = new Witnessed(rec, label);
     const v = this.video;
     for (const name of MEDIA_EVENTS) v.addEventListener(name, () => this.#saw(name, { state: videoState(v) }));
     v.addEventListener('encrypted', (e) => {
@@ -42,29 +42,12 @@ export class VideoHandle {
 
   #saw(name, data, extra = {}) {
     const entry = this.rec.add({ type: 'event', target: this.label, name, data });
-    const item = { entry, ...extra };
-    this.seen.push(item);
-    for (const w of [...this.waiters]) w(item);
+    this.witnessed.saw({ entry, ...extra });
   }
 
   /** Waits for a recorded event (past or future) matching `match`; null after `timeoutMs`. */
   waitFor(what, match, timeoutMs = 8000) {
-    const found = this.seen.find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve) => {
-      const waiter = (item) => {
-        if (!match(item)) return;
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(item);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        this.rec.note(this.label, 'wait-timeout', { waitingFor: what, timeoutMs, state: videoState(this.video) });
-        resolve(null);
-      }, timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.witnessed.waitFor(what, match, timeoutMs, () => ({ state: videoState(this.video) }));
   }
 
   event(name) {

@@ -3,6 +3,7 @@
 // events by predicate over what was recorded, so an event that came early is never missed.
 import { describeBytes, snapshotSession } from './describe.js';
 import { StepFailed } from './recorder.js';
+import { Witnessed } from './witnessed.js';
 
 export const DEFAULT_WAIT_MS = 5000;
 
@@ -12,8 +13,7 @@ export class SessionHandle {
     this.session = session;
     this.label = label;
     this.sessionType = sessionType;
-    this.seen = []; // { entry, message?: Uint8Array }
-    this.waiters = new Set();
+    this.witnessed = new Witnessed(rec, label); // items: { entry, message?: Uint8Array }
     this.consumedMessages = 0;
 
     session.addEventListener('message', (event) => {
@@ -39,38 +39,23 @@ export class SessionHandle {
   }
 
   #saw(item) {
-    this.seen.push(item);
-    for (const waiter of [...this.waiters]) waiter(item);
+    this.witnessed.saw(item);
   }
 
   /**
    * Waits for the first recorded item (past or future) that matches. On timeout it records a note
    * and, unless `optional`, stops the scenario.
    */
-  waitFor(what, match, { timeoutMs = DEFAULT_WAIT_MS, optional = false, from = 0 } = {}) {
-    const found = this.seen.slice(from).find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const waiter = (item) => {
-        if (!match(item)) return;
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(item);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        this.rec.note(this.label, 'wait-timeout', { waitingFor: what, timeoutMs });
-        if (optional) resolve(null);
-        else reject(new StepFailed(`${this.label}: no ${what} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.add(waiter);
-    });
+  async waitFor(what, match, { timeoutMs = DEFAULT_WAIT_MS, optional = false } = {}) {
+    const item = await this.witnessed.waitFor(what, match, timeoutMs);
+    if (!item && !optional) throw new StepFailed(`${this.label}: no ${what} within ${timeoutMs} ms`);
+    return item;
   }
 
   /** The next message event not yet handed out, in arrival order. */
   async nextMessage(options) {
     const index = this.consumedMessages;
-    const messages = () => this.seen.filter((i) => i.message);
+    const messages = () => this.witnessed.seen.filter((i) => i.message);
     const item = await this.waitFor(`message #${index + 1}`, (i) => i.message && messages().indexOf(i) === index, options);
     if (item) this.consumedMessages++;
     return item;
