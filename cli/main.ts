@@ -9,6 +9,10 @@ import { BROWSER_SETS, loadProfiles } from '../harness/browsers/profiles.ts';
 import { readReport } from '../report/schema.ts';
 import { formatSummary } from '../report/summary.ts';
 import { REPORT_INDEX } from '../report/compat-reporter.ts';
+import { diffExpectations, gateReports, proposeExpectations } from '../report/gate.ts';
+import { Expectations } from '../harness/expectations.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { CompatReport } from '../report/schema.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -89,6 +93,63 @@ program
     } catch (err) {
       fail((err as Error).message);
     }
+  });
+
+/** The reports a run wrote, validated; exits with a clear message when there are none. */
+function readRun(dir: string): CompatReport[] {
+  const index = join(dir, REPORT_INDEX);
+  if (!existsSync(index)) fail(`${index} not found: run \`eme-compat run\` first, or name the report directory`);
+  const { reports } = JSON.parse(readFileSync(index, 'utf8')) as { reports: string[] };
+  try {
+    return reports.map((f) => readReport(resolve(dir, f)));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
+program
+  .command('gate')
+  .description('check a stored run against the expectation files; exit 1 on any unexpected verdict')
+  .argument('[dir]', 'report directory', 'reports')
+  .option('-e, --expectations <dir>', 'expectations folder', 'expectations')
+  .action((dir: string, o: { expectations: string }) => {
+    const reports = readRun(dir);
+    const findings = gateReports(reports, (project) => Expectations.load(o.expectations, reports.find((r) => r.browser.project === project)!.run.browserSet, project));
+    const total = reports.reduce((n, r) => n + r.scenarios.length, 0);
+    if (!findings.length) {
+      console.log(`gate: ${total} verdicts in ${reports.length} report(s), all as expected`);
+      return;
+    }
+    for (const f of findings) {
+      console.log(`${f.kind === 'regression' ? 'REGRESSION' : 'UNEXPECTED PASS'}  ${f.project}  ${f.scenario}: ${f.verdict}, expected ${f.expected.join(' | ')} (${f.source})`);
+      console.log(`    ${f.reason}`);
+    }
+    console.log(`\ngate: ${findings.length} of ${total} verdicts unexpected; update the expectations with \`eme-compat expectations ${dir} --write\` if the change is intended`);
+    process.exit(1);
+  });
+
+program
+  .command('expectations')
+  .description('regenerate the expectation files from a stored run; shows the diff, writes only with --write')
+  .argument('[dir]', 'report directory', 'reports')
+  .option('-e, --expectations <dir>', 'expectations folder', 'expectations')
+  .option('--write', 'write the new files (default: only show the diff)')
+  .action((dir: string, o: { expectations: string; write?: boolean }) => {
+    let changes = 0;
+    for (const report of readRun(dir)) {
+      const set = report.run.browserSet;
+      const current = Expectations.load(o.expectations, set, report.browser.project);
+      const proposed = proposeExpectations(report, current.file);
+      const diff = diffExpectations(current.file, proposed);
+      console.log(`${current.path}: ${diff.length ? `${diff.length} change(s)` : 'unchanged'}`);
+      for (const line of diff) console.log(`  ${line}`);
+      changes += diff.length;
+      if (o.write && diff.length) {
+        mkdirSync(join(o.expectations, set), { recursive: true });
+        writeFileSync(current.path, JSON.stringify(proposed, null, 2) + '\n');
+      }
+    }
+    if (changes && !o.write) console.log('\nnothing written; add --write to apply');
   });
 
 program

@@ -59,3 +59,12 @@ test('a report that breaks the schema is refused with the place it breaks', () =
   broken.scenarios[0]!.verdict = 'maybe';
   assert.throws(() => parseReport(broken, 'broken.json'), /broken\.json does not match the report schema v1[\s\S]*verdict/);
 });
+
+test('regenerating the expectations from this run reproduces the committed files', async () => {
+  const { proposeExpectations, diffExpectations } = await import('../../report/gate.ts');
+  const { Expectations } = await import('../../harness/expectations.ts');
+  for (const r of reports) {
+    const current = Expectations.load('expectations', r.run.browserSet, r.browser.project);
+    assert.deepEqual(diffExpectations(current.file, proposeExpectations(r, current.file)), [], `${current.path} differs from what this run implies`);
+  }
+});

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diffExpectations, gateReports, proposeExpectations } from '../../report/gate.ts';
+import { Expectations, type ExpectationFile } from '../../harness/expectations.ts';
+import type { CompatReport, ScenarioResult } from '../../report/schema.ts';
+import type { Verdict } from '../../harness/judge/verdict.ts';
+import { fixtureRecord } from './helpers.ts';
+
+const record = fixtureRecord('chromium-temporary-keyids');
+function report(verdicts: Record<string, Verdict>): CompatReport {
+  const scenarios: ScenarioResult[] = Object.entries(verdicts).map(([id, verdict]) => ({
+    id, title: id, group: 'C', spec: ['#x'], verdict, reason: `observed ${verdict}`, expected: { verdicts: ['pass'] }, checks: [], durationMs: 1, environment: null, record,
+  }));
+  return {
+    schemaVersion: 1, generatedAt: '', tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
+    browser: { project: 'chromium', label: 'c', engine: 'chromium', name: 'chromium', version: '1', channel: null, driver: 'playwright', executablePath: null, args: [], prefs: {}, userAgent: null },
+    environment: { os: 'x', node: 'v20', ci: false }, run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
+    summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: scenarios.length }, scenarios,
+  };
+}
+const file = (expectations: ExpectationFile['expectations']): ExpectationFile => ({ schemaVersion: 1, project: 'chromium', expectations });
+
+test('the gate flags regressions and unexpected passes against the current expectations', () => {
+  const expectations = new Expectations(file({ a: { verdicts: ['unsupported'], reason: 'no CDM' }, b: { verdicts: ['fail', 'pass'], reason: 'intermittent' } }), 'x.json');
+  const findings = gateReports([report({ a: 'pass', b: 'pass', c: 'fail', d: 'pass' })], () => expectations);
+  assert.deepEqual(findings.map((f) => [f.scenario, f.kind]), [['a', 'unexpected-pass'], ['c', 'regression']]);
+  assert.deepEqual(gateReports([report({ a: 'unsupported', b: 'fail', c: 'pass' })], () => expectations), []);
+});
+
+test('regenerating keeps intermittents and reasons that still hold, and shows the diff', () => {
+  const current = file({ a: { verdicts: ['unsupported'], reason: 'no CDM', bug: 'https://bugs.example/1' }, b: { verdicts: ['fail', 'pass'], reason: 'flaky' }, gone: { verdicts: ['fail'], reason: 'fixed since' } });
+  const proposed = proposeExpectations(report({ a: 'unsupported', b: 'pass', gone: 'pass', c: 'timeout' }), current);
+  assert.deepEqual(proposed.expectations['a'], current.expectations['a'], 'bug link kept');
+  assert.deepEqual(proposed.expectations['b'], current.expectations['b'], 'intermittent kept');
+  assert.equal(proposed.expectations['gone'], undefined);
+  assert.deepEqual(proposed.expectations['c'], { verdicts: ['timeout'], reason: 'observed timeout' });
+  assert.deepEqual(diffExpectations(current, proposed), ['+ c: timeout (observed timeout)', '- gone: was fail, now expected to pass']);
+  assert.deepEqual(diffExpectations(proposed, proposeExpectations(report({ a: 'unsupported', b: 'fail', c: 'timeout' }), proposed)), [], 'a second run with the same verdicts changes nothing');
+});
