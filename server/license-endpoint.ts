@@ -56,9 +56,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** The request half of an exchange record: the message exactly as it arrived. */
-function requestRecord(req: IncomingMessage, body: Buffer): LicenseExchange['request'] {
-  return { contentType: req.headers['content-type'] ?? null, size: body.length, base64: body.toString('base64'), json: jsonForRecord(body) };
+/** What every exchange record starts with: its number, who sent it, and the message exactly as it arrived. */
+function exchangeHead(exchange: number, pageSeq: number | null, query: LicenseQuery, req: IncomingMessage, body: Buffer) {
+  return {
+    exchange,
+    pageSeq,
+    session: query.session,
+    messageType: query.messageType,
+    receivedAt: new Date().toISOString(),
+    request: { contentType: req.headers['content-type'] ?? null, size: body.length, base64: body.toString('base64'), json: jsonForRecord(body) },
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: Buffer | string): void {
@@ -101,12 +108,7 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
     const exchangeNumber = store.nextExchangeNumber(id);
     const upstream = await forwardLicense(profile, body);
     const exchange: LicenseExchange = {
-      exchange: exchangeNumber,
-      pageSeq,
-      session: query.session,
-      messageType: query.messageType,
-      receivedAt: new Date().toISOString(),
-      request: requestRecord(req, body),
+      ...exchangeHead(exchangeNumber, pageSeq, query, req, body),
       response: { status: upstream.status, body: jsonForRecord(upstream.body) ?? { base64: upstream.body.toString('base64'), bytes: upstream.body.length }, delivery: 'answered' },
       proxy: { profile: name, keySystem: profile.keySystem, upstream: profile.upstream, upstreamStatus: upstream.status, upstreamMs: Math.round(upstream.durationMs * 1000) / 1000, error: upstream.error },
       fault: null,
@@ -156,12 +158,7 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
     const delivery = fault?.kind === 'reset' ? 'reset' : fault?.kind === 'hang' ? 'hang' : 'answered';
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
     const exchange: LicenseExchange = {
-      exchange: exchangeNumber,
-      pageSeq,
-      session: query.session,
-      messageType: query.messageType,
-      receivedAt: new Date().toISOString(),
-      request: requestRecord(req, body),
+      ...exchangeHead(exchangeNumber, pageSeq, query, req, body),
       response: {
         status: delivery === 'answered' ? sent.status : 0,
         // Without a fault the body is the answer itself; a faulty one is recorded as it was sent.
