@@ -68,3 +68,22 @@ test('regenerating the expectations from this run reproduces the committed files
     assert.deepEqual(diffExpectations(current.file, proposeExpectations(r, current.file)), [], `${current.path} differs from what this run implies`);
   }
 });
+
+test('allure results carry browser, engine and spec labels, and the same verdict as the reports', async () => {
+  const { readdirSync } = await import('node:fs');
+  const dir = 'out/allure-results';
+  const results = readdirSync(dir).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+    name: string; labels: { name: string; value: string }[]; parameters: { name: string; value: string }[];
+  });
+  let checked = 0;
+  for (const r of reports) {
+    for (const s of r.scenarios) {
+      const match = results.find((a) => a.name.startsWith(`${s.id}:`) && a.labels.some((l) => l.name === 'browserVersion' && l.value === r.browser.version) && a.parameters.some((p) => p.name === 'Project' && p.value === r.browser.project));
+      assert.ok(match, `allure result for ${r.browser.project}/${s.id}`);
+      assert.equal(match.parameters.find((p) => p.name === 'verdict')?.value, s.verdict, `${r.browser.project}/${s.id} verdict`);
+      for (const label of ['browser', 'engine', 'specSection', 'epic']) assert.ok(match.labels.some((l) => l.name === label), `${s.id}: label ${label}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 0);
+});

@@ -9,7 +9,9 @@ import type { Scenario } from '../../harness/catalog.ts';
 import { RunRecord, type Evidence } from '../../harness/record.ts';
 import { comparePictures } from '../../harness/picture.ts';
 import { PICTURE_THRESHOLD } from '../../harness/judge/playback.ts';
-import { findScenario } from '../../harness/catalog.ts';
+import { findScenario, GROUPS } from '../../harness/catalog.ts';
+import { SPEC_BASE } from '../../harness/judge/verdict.ts';
+import * as allure from 'allure-js-commons';
 import { formatTimeline } from '../../report/timeline-text.ts';
 import { REPORT_SCHEMA_VERSION, SCENARIO_ATTACHMENT, ScenarioAttachment, type ScenarioResult } from '../../report/schema.ts';
 
@@ -204,6 +206,23 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await testInfo.attach(SCENARIO_ATTACHMENT, { body: JSON.stringify(attachment), contentType: 'application/json' });
       await testInfo.attach('timeline.txt', { body: formatTimeline(result), contentType: 'text/plain' });
       testInfo.annotations.push({ type: 'verdict', description: `${result.verdict}: ${result.reason}` });
+      // Allure: browser and scenario labels, the verdict as a parameter, spec sections as links.
+      // (These travel as Playwright attachments of type application/vnd.allure.message+json, which the
+      // compat reporter never reads: it reads only its own named attachment.)
+      const id = emeBrowser.identity;
+      await allure.parentSuite(`${id.project} (${id.name} ${id.version})`);
+      await allure.epic(`${scenario.group} · ${GROUPS[scenario.group]}`);
+      await allure.feature(scenario.id);
+      await allure.labels(
+        { name: 'browser', value: id.name },
+        { name: 'browserVersion', value: id.version },
+        { name: 'engine', value: id.engine },
+        { name: 'scenarioGroup', value: scenario.group },
+        ...scenario.spec.map((anchor) => ({ name: 'specSection', value: anchor })),
+      );
+      await allure.parameter('verdict', result.verdict);
+      await allure.parameter('expected', result.expected.verdicts.join(' | '));
+      for (const anchor of scenario.spec) await allure.link(`${SPEC_BASE}${anchor}`, `EME ${anchor}`, 'spec');
       // For scripts/bench-matrix.ts: where this test's time went.
       testInfo.annotations.push({ type: 'timing', description: JSON.stringify({ worker: testInfo.workerIndex, project: emeBrowser.identity.project, browserStartupMs: startupByWorker.get(testInfo.workerIndex) ?? 0, inPageMs: pageMs }) });
       return result;
