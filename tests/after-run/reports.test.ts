@@ -87,3 +87,25 @@ test('allure results carry browser, engine and spec labels, and the same verdict
   }
   assert.ok(checked > 0);
 });
+
+test('each report has a wptreport twin and the run a BCD-shaped export that agree with it', async () => {
+  const { existsSync } = await import('node:fs');
+  const bcd = JSON.parse(readFileSync(join(dir, 'bcd.json'), 'utf8')) as { api: { Navigator: { requestMediaKeySystemAccess: { __compat: { support: Record<string, { version_added: string | false }> } } } } };
+  const status = { pass: 'OK', fail: 'OK', unsupported: 'PRECONDITION_FAILED', error: 'ERROR', timeout: 'TIMEOUT', crash: 'CRASH' } as const;
+  for (const [i, r] of reports.entries()) {
+    const file = join(dir, index.reports[i]!.replace(/\.json$/, '.wptreport.json'));
+    assert.ok(existsSync(file), file);
+    const wpt = JSON.parse(readFileSync(file, 'utf8')) as { run_info: { browser_version: string }; results: { test: string; status: string; expected?: string; subtests: unknown[] }[] };
+    assert.equal(wpt.run_info.browser_version, r.browser.version);
+    assert.equal(wpt.results.length, r.scenarios.length);
+    for (const s of r.scenarios) {
+      const t = wpt.results.find((x) => x.test === `/eme-compat/${s.id}`)!;
+      assert.equal(t.status, status[s.verdict], `${r.browser.project}/${s.id}`);
+      assert.equal(t.subtests.length, s.checks.length);
+      assert.equal(t.expected === undefined, s.expected.verdicts.map((v) => status[v]).includes(status[s.verdict]), `${s.id}: expected only when unexpected`);
+    }
+    const support = bcd.api.Navigator.requestMediaKeySystemAccess.__compat.support[r.browser.project];
+    const hasApi = r.scenarios.some((s) => s.environment?.emeApi['navigator.requestMediaKeySystemAccess'] === 'function');
+    assert.equal(support?.version_added, hasApi ? r.browser.version.split('.')[0] : false, `${r.browser.project} BCD`);
+  }
+});
