@@ -16,6 +16,7 @@ import {
 } from './schema.ts';
 import { formatSummary } from './summary.ts';
 import { toBcd, toWptReport } from './exports.ts';
+import { renderBrowserReport, renderCrossBrowser } from './html.ts';
 
 /** Lists the reports one run wrote, so readers never pick up a stale file from an earlier run. */
 export const REPORT_INDEX = 'index.json';
@@ -126,10 +127,14 @@ export default class CompatReporter implements Reporter {
       const file = join(this.#outputDir, `${name}-${identity.version}.json`.replace(/[^\w.+-]/g, '_'));
       writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
       writeFileSync(file.replace(/\.json$/, '.wptreport.json'), JSON.stringify(toWptReport(report)) + '\n');
+      writeFileSync(file.replace(/\.json$/, '.html'), renderBrowserReport(report));
       this.written.push(file);
       reports.push(report);
     }
-    if (reports.length) writeFileSync(join(this.#outputDir, 'bcd.json'), JSON.stringify(toBcd(reports), null, 2) + '\n');
+    if (reports.length) {
+      writeFileSync(join(this.#outputDir, 'bcd.json'), JSON.stringify(toBcd(reports), null, 2) + '\n');
+      writeFileSync(join(this.#outputDir, 'cross-browser.html'), renderCrossBrowser(reports));
+    }
     writeFileSync(join(this.#outputDir, REPORT_INDEX), JSON.stringify({ generatedAt: new Date().toISOString(), status: result.status, reports: this.written.map((f) => f.replace(/^.*\//, '')) }, null, 2) + '\n');
     if (reports.length) console.log('\n' + formatSummary(reports, this.written));
   }

@@ -109,3 +109,15 @@ test('each report has a wptreport twin and the run a BCD-shaped export that agre
     assert.equal(support?.version_added, hasApi ? r.browser.version.split('.')[0] : false, `${r.browser.project} BCD`);
   }
 });
+
+test('a readable HTML page per report and a cross-browser view cover every scenario', () => {
+  const cross = readFileSync(join(dir, 'cross-browser.html'), 'utf8');
+  for (const [i, r] of reports.entries()) {
+    const html = readFileSync(join(dir, index.reports[i]!.replace(/\.json$/, '.html')), 'utf8');
+    assert.ok(html.includes(r.browser.version), `${r.browser.project} page names the version`);
+    for (const s of r.scenarios) {
+      assert.ok(html.includes(`id="${s.id}"`), `${r.browser.project} page lists ${s.id}`);
+      assert.ok(cross.includes(`<td>${s.id}</td>`), `cross-browser view lists ${s.id}`);
+    }
+  }
+});
