@@ -10,6 +10,7 @@ import { readReport } from '../report/schema.ts';
 import { formatSummary } from '../report/summary.ts';
 import { REPORT_INDEX } from '../report/compat-reporter.ts';
 import { diffExpectations, gateReports, proposeExpectations } from '../report/gate.ts';
+import { buildDashboard } from '../report/dashboard.ts';
 import { Expectations } from '../harness/expectations.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CompatReport } from '../report/schema.ts';
@@ -150,6 +151,18 @@ program
       }
     }
     if (changes && !o.write) console.log('\nnothing written; add --write to apply');
+  });
+
+program
+  .command('dashboard')
+  .description('build the static browser-support dashboard from the results history (one folder per run)')
+  .option('-r, --results <dir>', 'results history', process.env['EME_RESULTS_DIR'] ?? 'results')
+  .option('-o, --out <dir>', 'where the site goes (deploy it anywhere; the harness server serves out/dashboard at /dashboard/)', 'out/dashboard')
+  .action((o: { results: string; out: string }) => {
+    const { runs, skipped } = buildDashboard(o.results, o.out);
+    for (const s of skipped) console.warn(`dashboard: skipped ${s}`);
+    if (!runs) console.warn(`dashboard: no runs in ${o.results} yet; run \`eme-compat run\` first`);
+    console.log(`dashboard: ${runs} run(s) → ${o.out}/index.html`);
   });
 
 program

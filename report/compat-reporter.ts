@@ -1,7 +1,7 @@
 // Playwright reporter that turns scenario results into one compatibility report per browser project
 // (JSON, versioned schema, validated before it is written) and prints a summary. It reads only the
 // attachments tests make, so it works the same as a merge reporter over sharded blob reports.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release, type as osType } from 'node:os';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
@@ -52,8 +52,12 @@ export default class CompatReporter implements Reporter {
   #playwrightVersion = 'unknown';
   readonly written: string[] = [];
 
-  constructor(options: { outputDir?: string } = {}) {
+  readonly #resultsDir: string | null;
+
+  constructor(options: { outputDir?: string; resultsDir?: string } = {}) {
     this.#outputDir = options.outputDir ?? process.env['EME_REPORT_DIR'] ?? 'reports';
+    const results = options.resultsDir ?? process.env['EME_RESULTS_DIR'] ?? 'results';
+    this.#resultsDir = results === 'off' ? null : results;
   }
 
   printsToStdio(): boolean {
@@ -104,6 +108,15 @@ export default class CompatReporter implements Reporter {
     });
   }
 
+  /** Copies this run's reports into results/<start time>/: append-only history for the dashboard. */
+  #keepInHistory(files: string[]): void {
+    const folder = join(this.#resultsDir!, this.#startedAt.toISOString().replace(/[:.]/g, '-'));
+    mkdirSync(folder, { recursive: true });
+    for (const f of [...files, ...files.map((x) => x.replace(/\.json$/, '.wptreport.json')), 'bcd.json', 'cross-browser.html', REPORT_INDEX]) {
+      copyFileSync(join(this.#outputDir, f), join(folder, f));
+    }
+  }
+
   onEnd(result: FullResult): void {
     mkdirSync(this.#outputDir, { recursive: true });
     const reports: CompatReport[] = [];
@@ -135,7 +148,9 @@ export default class CompatReporter implements Reporter {
       writeFileSync(join(this.#outputDir, 'bcd.json'), JSON.stringify(toBcd(reports), null, 2) + '\n');
       writeFileSync(join(this.#outputDir, 'cross-browser.html'), renderCrossBrowser(reports));
     }
-    writeFileSync(join(this.#outputDir, REPORT_INDEX), JSON.stringify({ generatedAt: new Date().toISOString(), status: result.status, reports: this.written.map((f) => f.replace(/^.*\//, '')) }, null, 2) + '\n');
+    const index = { generatedAt: new Date().toISOString(), startedAt: this.#startedAt.toISOString(), status: result.status, reports: this.written.map((f) => f.replace(/^.*\//, '')) };
+    writeFileSync(join(this.#outputDir, REPORT_INDEX), JSON.stringify(index, null, 2) + '\n');
+    if (this.#resultsDir && reports.length) this.#keepInHistory(index.reports);
     if (reports.length) console.log('\n' + formatSummary(reports, this.written));
   }
 }

@@ -1,5 +1,5 @@
-// `npm test`: typecheck, unit and integration tests, the browser matrix (Playwright), then checks on
-// the reports that run wrote. Every step runs even if an earlier one fails; the last line counts all.
+// `npm test`: typecheck, unit and integration tests, the browser matrix (Playwright), the dashboard built
+// from the results history and checked in a browser, then checks on the reports the run wrote. Every step runs even if an earlier one fails; the last line counts all.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 mkdirSync('out', { recursive: true });
 // Counts come from these files; a stale one from an earlier run must not count.
-for (const f of ['out/unit.tap', 'out/after-run.tap', 'out/playwright-results.json']) rmSync(f, { force: true });
+for (const f of ['out/unit.tap', 'out/after-run.tap', 'out/playwright-results.json', 'out/dashboard-results.json']) rmSync(f, { force: true });
 
 interface Step {
   name: string;
@@ -47,6 +47,21 @@ const steps: Step[] = [
     command: [process.execPath, require.resolve('@playwright/test/cli'), 'test'],
     count: () => {
       const file = 'out/playwright-results.json';
+      if (!existsSync(file)) return { passed: 0, failed: 1 };
+      const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
+      return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
+    },
+  },
+  {
+    name: 'dashboard (build from the results history, then check it in a browser)',
+    command: ['node', 'bin/eme-compat.js', 'dashboard'],
+    count: () => ({ passed: 0, failed: 0 }),
+  },
+  {
+    name: 'dashboard test (Playwright)',
+    command: [process.execPath, require.resolve('@playwright/test/cli'), 'test', '-c', 'playwright.dashboard.config.ts'],
+    count: () => {
+      const file = 'out/dashboard-results.json';
       if (!existsSync(file)) return { passed: 0, failed: 1 };
       const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
       return { passed: stats.expected + stats.flaky, failed: stats.unexpected };

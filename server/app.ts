@@ -19,6 +19,7 @@ export interface AppOptions {
   profiles?: LicenseProfiles;
   pagesDir?: string;
   mediaDir?: string;
+  dashboardDir?: string;
 }
 
 export const LIMITS = {
@@ -128,6 +129,8 @@ function createApp(options: AppOptions, faultState: Map<string, RunFaults>): exp
   app.use('/media/clear', express.static(resolve(mediaDir, 'clear'), mediaStatic));
   app.use('/media/encrypted', express.static(resolve(mediaDir, 'encrypted'), mediaStatic));
   app.get('/media/manifest.json', (_req, res, next) => res.sendFile(resolve(mediaDir, 'manifest.json'), (err) => err && next(err)));
+  // The dashboard, when `eme-compat dashboard` has built it.
+  app.use('/dashboard', express.static(resolve(options.dashboardDir ?? 'out/dashboard'), { fallthrough: true, dotfiles: 'deny' }));
   app.use(express.static(pagesDir, { fallthrough: true, dotfiles: 'deny' }));
   app.use(notFound);
   app.use(jsonErrorHandler);
