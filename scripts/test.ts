@@ -13,6 +13,7 @@ interface Step {
   name: string;
   command: string[];
   count: () => { passed: number; failed: number };
+  env?: Record<string, string>;
 }
 
 function tapCounts(file: string) {
@@ -38,6 +39,11 @@ const steps: Step[] = [
     count: () => ({ passed: 0, failed: 0 }),
   },
   {
+    name: 'CI workflow lint',
+    command: ['node_modules/.bin/action-validator', '.github/workflows/compat.yml'],
+    count: () => ({ passed: 0, failed: 0 }),
+  },
+  {
     name: 'unit and integration tests',
     command: nodeTest(['tests/unit/*.test.ts', 'tests/integration/*.test.ts'], 'out/unit.tap'),
     count: tapCounts('out/unit.tap'),
@@ -51,6 +57,17 @@ const steps: Step[] = [
       const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
       return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
     },
+  },
+  {
+    name: 'sharded plan (projects x 2 shards as blob reports, merged, gated)',
+    command: ['node', 'bin/eme-compat.js', 'plan', '--report-dir', 'out/plan-reports'],
+    count: () => {
+      const file = 'out/playwright-results.json';
+      if (!existsSync(file)) return { passed: 0, failed: 1 };
+      const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
+      return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
+    },
+    env: { EME_RESULTS_DIR: 'off' },
   },
   {
     name: 'dashboard (build from the results history, then check it in a browser)',
@@ -83,7 +100,7 @@ for (const step of steps) {
   const [cmd, ...args] = step.command as [string, ...string[]];
   // Globs are expanded here so the command works the same in every shell.
   const expanded = args.flatMap((a) => (a.includes('*') ? expandGlob(a) : [a]));
-  const result = spawnSync(cmd, expanded, { stdio: 'inherit', env: process.env });
+  const result = spawnSync(cmd, expanded, { stdio: 'inherit', env: { ...process.env, ...step.env } });
   const counts = step.count();
   if (result.status !== 0 && counts.failed === 0) counts.failed = 1;
   passed += counts.passed;

@@ -121,3 +121,15 @@ test('a readable HTML page per report and a cross-browser view cover every scena
     }
   }
 });
+
+test('the sharded plan (blob reports merged) gives the same verdicts as the unsharded run', () => {
+  const planDir = 'out/plan-reports';
+  const planIndex = JSON.parse(readFileSync(join(planDir, REPORT_INDEX), 'utf8')) as { reports: string[] };
+  const plan = planIndex.reports.map((f) => readReport(join(planDir, f)));
+  assert.deepEqual(plan.map((r) => r.browser.project).sort(), reports.map((r) => r.browser.project).sort());
+  for (const r of reports) {
+    const p = plan.find((x) => x.browser.project === r.browser.project)!;
+    const verdicts = (x: CompatReport) => Object.fromEntries(x.scenarios.map((s) => [s.id, s.verdict]));
+    assert.deepEqual(verdicts(p), verdicts(r), `${r.browser.project}: sharded vs unsharded verdicts`);
+  }
+});
