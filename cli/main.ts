@@ -80,7 +80,19 @@ program
     const env = { ...process.env, EME_BROWSERS: opts.browsers, EME_REPORT_DIR: opts.reportDir, ...(opts.port ? { EME_PORT: String(opts.port) } : {}) };
     console.log(`eme-compat: ${opts.project?.join(', ') ?? known.join(', ')} × ${opts.scenario ? `scenarios matching ${opts.scenario}` : `${SCENARIOS.length} scenarios`} → ${opts.reportDir}/`);
     const child = spawn(process.execPath, args, { stdio: 'inherit', env });
-    child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+    child.on('exit', (code, signal) => {
+      // Everything a run produces, from one command: the reports and exports (written by the run), the
+      // dashboard with this run in its history, and the Allure HTML report.
+      try {
+        const { runs } = buildDashboard(process.env['EME_RESULTS_DIR'] ?? 'results', 'out/dashboard');
+        console.log(`eme-compat: dashboard with ${runs} run(s) → out/dashboard/index.html`);
+      } catch (err) {
+        console.warn(`eme-compat: dashboard not built: ${(err as Error).message}`);
+      }
+      const allure = spawnSync(fileURLToPath(new URL('../node_modules/.bin/allure', import.meta.url)), ['generate', 'out/allure-results', '-o', 'out/allure-report'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      console.log(allure.status === 0 ? 'eme-compat: Allure report → out/allure-report/index.html' : 'eme-compat: Allure report not built (npm run allure)');
+      process.exit(code ?? (signal ? 1 : 0));
+    });
   });
 
 program
