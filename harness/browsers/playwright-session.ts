@@ -15,9 +15,11 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
   };
   let browser: Browser;
   try {
-    browser = await TYPES[profile.engine].launch(options);
+    browser = profile.connect
+      ? await TYPES[profile.engine].connect(profile.connect.wsEndpoint, { headers: profile.connect.headers, timeout: 30_000 })
+      : await TYPES[profile.engine].launch(options);
   } catch (err) {
-    const where = profile.executablePath ?? profile.channel ?? `Playwright's ${profile.engine}`;
+    const where = profile.connect?.wsEndpoint ?? profile.executablePath ?? profile.channel ?? `Playwright's ${profile.engine}`;
     throw new Error(`cannot launch ${profile.label} (${where}); run scripts/setup.sh, or pick another set with EME_BROWSERS. ${(err as Error).message.split('\n')[0]}`);
   }
   const fresh = async (): Promise<{ context: BrowserContext; page: Page }> => {
@@ -34,7 +36,7 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
       version: browser.version(),
       channel: profile.channel ?? null,
       driver: 'playwright',
-      executablePath: profile.executablePath ?? null,
+      executablePath: profile.connect ? profile.connect.wsEndpoint : (profile.executablePath ?? null),
       args: profile.args,
       prefs: profile.prefs,
     },

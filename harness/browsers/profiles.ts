@@ -33,6 +33,8 @@ export const BrowserProfile = z.object({
       needsDisplay: z.boolean().default(false),
     })
     .optional(),
+  /** A Playwright browser server to connect to instead of launching (`playwright run-server`, launchServer). */
+  connect: z.object({ wsEndpoint: z.string().url(), headers: z.record(z.string(), z.string()).default({}) }).optional(),
   /** Limit the profile to scenarios whose title (id: title) matches this regular expression. */
   scenarios: z.string().optional(),
 });
