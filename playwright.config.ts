@@ -16,7 +16,8 @@ export default defineConfig<object, { emeProfile: BrowserProfile; browserSet: st
   outputDir: 'out/test-results',
   fullyParallel: true,
   forbidOnly: !!process.env['CI'],
-  retries: 0,
+  // A retry catches a flaky scenario; the reporter keeps every attempt's verdict and says so.
+  retries: Number(process.env['EME_RETRIES'] ?? (process.env['CI'] ? 1 : 0)),
   workers: Number(process.env['EME_WORKERS'] ?? Math.max(2, cpus().length)),
   timeout: 60_000,
   reporter: [

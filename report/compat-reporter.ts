@@ -86,9 +86,11 @@ export default class CompatReporter implements Reporter {
       const attachment = ScenarioAttachment.parse(JSON.parse(raw.body.toString('utf8')));
       project.identity = attachment.browser;
       project.browserSet = attachment.browserSet;
-      // With retries, the last attempt stands.
+      // With retries, the last attempt stands, and every attempt's verdict is kept: differing verdicts
+      // classify the scenario as flaky instead of hiding the failed attempt.
+      const earlier = project.results.find((r) => r.id === attachment.result.id);
       project.results = project.results.filter((r) => r.id !== attachment.result.id);
-      project.results.push(attachment.result);
+      project.results.push({ ...attachment.result, attempts: [...(earlier?.attempts ?? []), attachment.result.verdict] });
       return;
     }
     // The test died before it had a result (browser failed to launch, fixture error): still report it.
@@ -103,6 +105,7 @@ export default class CompatReporter implements Reporter {
       expected: { verdicts: [] },
       checks: [],
       durationMs: result.duration,
+      attempts: ['error'],
       environment: null,
       record: { meta: { id: 'none', scenario: scenario.id, params: {}, project: projectName, createdAt: result.startTime.toISOString() }, finished: false, status: 'running', page: null, exchanges: [], evidence: [], joined: [] },
     });

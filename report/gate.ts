@@ -11,7 +11,7 @@ export interface GateFinding {
   scenario: string;
   verdict: Verdict;
   expected: Verdict[];
-  kind: 'regression' | 'unexpected-pass';
+  kind: 'regression' | 'unexpected-pass' | 'flaky';
   reason: string;
   source: string;
 }
@@ -22,7 +22,14 @@ export function gateReports(reports: CompatReport[], expectationsFor: (project: 
     const expectations = expectationsFor(report.browser.project);
     for (const s of report.scenarios) {
       const expected = expectations.for(s.id);
-      if (expected.verdicts.includes(s.verdict)) continue;
+      const attempts = new Set(s.attempts);
+      if (expected.verdicts.includes(s.verdict)) {
+        // Expected in the end, but an attempt said otherwise and that is not a known intermittent: flaky.
+        if (attempts.size > 1 && ![...attempts].every((v) => expected.verdicts.includes(v))) {
+          findings.push({ project: report.browser.project, scenario: s.id, verdict: s.verdict, expected: expected.verdicts, kind: 'flaky', reason: `attempts: ${s.attempts.join(' → ')}`, source: expected.source });
+        }
+        continue;
+      }
       findings.push({
         project: report.browser.project,
         scenario: s.id,

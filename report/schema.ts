@@ -28,6 +28,8 @@ export const ScenarioResult = z.object({
   checks: z.array(CheckResult),
   findings: z.record(z.string(), z.unknown()).optional(),
   durationMs: z.number().nonnegative(),
+  /** The verdict of every attempt, in order (more than one when Playwright retried); differing verdicts = flaky. */
+  attempts: z.array(z.enum(VERDICTS)).default([]),
   /** The page environment as the page saw it (user agent, secure context, API surface). */
   environment: z.object({ userAgent: z.string(), isSecureContext: z.boolean(), origin: z.string(), emeApi: z.record(z.string(), z.string()) }).nullable(),
   record: RunRecord,

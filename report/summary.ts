@@ -21,6 +21,8 @@ export function formatSummary(reports: CompatReport[], files: string[] = []): st
   );
   const lines = ['EME compatibility summary', '', table([header, ...rows])];
   if (notPassing.length) lines.push('', 'Not passing:', table(notPassing).replace(/^/gm, '  '));
+  const flaky = reports.flatMap((r) => r.scenarios.filter((s) => new Set(s.attempts).size > 1).map((s) => `  ${r.browser.project}  ${s.id}: ${s.attempts.join(' → ')}`));
+  if (flaky.length) lines.push('', 'Flaky (the verdict changed between attempts):', ...flaky);
   if (files.length) lines.push('', `Reports: ${files.join(', ')}`);
   return lines.join('\n');
 }

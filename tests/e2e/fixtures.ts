@@ -199,6 +199,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         checks: judgement.checks,
         ...(judgement.findings ? { findings: judgement.findings } : {}),
         durationMs: Math.round(performance.now() - started),
+        attempts: [],
         environment: record.page?.environment ?? null,
         record,
       };

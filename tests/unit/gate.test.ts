@@ -9,7 +9,7 @@ import { fixtureRecord } from './helpers.ts';
 const record = fixtureRecord('chromium-temporary-keyids');
 function report(verdicts: Record<string, Verdict>): CompatReport {
   const scenarios: ScenarioResult[] = Object.entries(verdicts).map(([id, verdict]) => ({
-    id, title: id, group: 'C', spec: ['#x'], verdict, reason: `observed ${verdict}`, expected: { verdicts: ['pass'] }, checks: [], durationMs: 1, environment: null, record,
+    id, title: id, group: 'C', spec: ['#x'], verdict, reason: `observed ${verdict}`, expected: { verdicts: ['pass'] }, checks: [], durationMs: 1, attempts: [verdict], environment: null, record,
   }));
   return {
     schemaVersion: 1, generatedAt: '', tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
@@ -36,4 +36,13 @@ test('regenerating keeps intermittents and reasons that still hold, and shows th
   assert.deepEqual(proposed.expectations['c'], { verdicts: ['timeout'], reason: 'observed timeout' });
   assert.deepEqual(diffExpectations(current, proposed), ['+ c: timeout (observed timeout)', '- gone: was fail, now expected to pass']);
   assert.deepEqual(diffExpectations(proposed, proposeExpectations(report({ a: 'unsupported', b: 'fail', c: 'timeout' }), proposed)), [], 'a second run with the same verdicts changes nothing');
+});
+
+test('a verdict that changed between attempts is flagged flaky, unless listed as intermittent', () => {
+  const r = report({ a: 'pass' });
+  r.scenarios[0]!.attempts = ['fail', 'pass'];
+  const strict = new Expectations(file({}), 'x.json');
+  assert.deepEqual(gateReports([r], () => strict).map((f) => [f.scenario, f.kind, f.reason]), [['a', 'flaky', 'attempts: fail → pass']]);
+  const known = new Expectations(file({ a: { verdicts: ['pass', 'fail'], reason: 'known intermittent' } }), 'x.json');
+  assert.deepEqual(gateReports([r], () => known), []);
 });

@@ -29,7 +29,7 @@ test("the cross-browser view highlights Firefox's different order against Chromi
     browser: { project, label: project, engine: project, name: project, version: '1', channel: null, driver: 'playwright' as const, executablePath: null, args: [], prefs: {}, userAgent: null },
     environment: { os: '', node: '', ci: false }, run: { startedAt: '', durationMs: 0, browserSet: 'debian' },
     summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: 1 },
-    scenarios: [{ id: 'faults.wrong-type', title: '', group: 'G', spec: [], verdict, reason: '', expected: { verdicts: [verdict] }, checks: [], durationMs: 0, environment: null, record }],
+    scenarios: [{ id: 'faults.wrong-type', title: '', group: 'G', spec: [], verdict, reason: '', expected: { verdicts: [verdict] }, checks: [], durationMs: 0, attempts: [verdict], environment: null, record }],
   });
   const html = renderCrossBrowser([report('chromium', chromium, 'fail'), report('firefox', firefox, 'pass')]);
   // Chromium's update resolves where Firefox's rejects with TypeError: that step must be highlighted.
