@@ -6,16 +6,29 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { VERDICTS, type Verdict } from './judge/verdict.ts';
 
+const Outcome = z.strictObject({
+  verdicts: z.array(z.enum(VERDICTS)).min(1),
+  /** Why this browser behaves so: the observed behaviour, in a sentence. */
+  reason: z.string().min(1),
+  bug: z.string().url().optional(),
+});
+
+/** A condition on the browser, like wptrunner's `if` lines: channel, and a major-version range. */
+export const Condition = z.strictObject({
+  channel: z.string().optional(),
+  minVersion: z.number().int().positive().optional(),
+  maxVersion: z.number().int().positive().optional(),
+});
+export type Condition = z.infer<typeof Condition>;
+
 export const ExpectationFile = z.strictObject({
   schemaVersion: z.literal(1),
   project: z.string(),
   expectations: z.record(
     z.string(),
-    z.strictObject({
-      verdicts: z.array(z.enum(VERDICTS)).min(1),
-      /** Why this browser behaves so: the observed behaviour, in a sentence. */
-      reason: z.string().min(1),
-      bug: z.string().url().optional(),
+    Outcome.extend({
+      /** Overrides for browsers that match a condition; the first match wins, else the entry itself. */
+      when: z.array(Outcome.extend({ if: Condition })).optional(),
     }),
   ),
 });
@@ -42,9 +55,24 @@ export class Expectations {
     return new Expectations(file, path);
   }
 
-  for(scenarioId: string): Expectation {
+  /** The expected outcome of a scenario for a browser (its channel and version pick conditional entries). */
+  for(scenarioId: string, browser?: { channel: string | null; version: string }): Expectation {
     const entry = this.file?.expectations[scenarioId];
     if (!entry) return { verdicts: ['pass'], source: `${this.path} (not listed: pass)` };
-    return { ...entry, source: this.path };
+    const match = browser ? entry.when?.find((w) => matches(w.if, browser)) : undefined;
+    const { when: _when, ...base } = entry;
+    if (match) {
+      const { if: condition, ...outcome } = match;
+      return { ...outcome, source: `${this.path} (when ${JSON.stringify(condition)})` };
+    }
+    return { ...base, source: this.path };
   }
+}
+
+function matches(c: Condition, browser: { channel: string | null; version: string }): boolean {
+  const major = Number.parseInt(browser.version, 10);
+  if (c.channel !== undefined && c.channel !== browser.channel) return false;
+  if (c.minVersion !== undefined && !(major >= c.minVersion)) return false;
+  if (c.maxVersion !== undefined && !(major <= c.maxVersion)) return false;
+  return true;
 }

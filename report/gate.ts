@@ -21,7 +21,7 @@ export function gateReports(reports: CompatReport[], expectationsFor: (project: 
   for (const report of reports) {
     const expectations = expectationsFor(report.browser.project);
     for (const s of report.scenarios) {
-      const expected = expectations.for(s.id);
+      const expected = expectations.for(s.id, report.browser);
       const attempts = new Set(s.attempts);
       if (expected.verdicts.includes(s.verdict)) {
         // Expected in the end, but an attempt said otherwise and that is not a known intermittent: flaky.
@@ -50,6 +50,8 @@ export function proposeExpectations(report: CompatReport, current: ExpectationFi
   for (const s of report.scenarios) {
     const existing = current?.expectations[s.id];
     if (existing?.verdicts.includes(s.verdict)) continue;
+    // A conditional entry that already covers this browser and verdict stays as it is.
+    if (existing && current && new Expectations(current, '').for(s.id, report.browser).verdicts.includes(s.verdict)) continue;
     if (s.verdict === 'pass') delete entries[s.id];
     else entries[s.id] = { verdicts: [s.verdict], reason: s.reason };
   }

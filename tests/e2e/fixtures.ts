@@ -187,7 +187,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         }
       }
       const judgement = scenario.judge(record);
-      const expected = expectations.for(scenario.id);
+      const expected = expectations.for(scenario.id, emeBrowser.identity);
       const result: ScenarioResult = {
         id: scenario.id,
         title: scenario.title,

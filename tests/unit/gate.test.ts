@@ -46,3 +46,23 @@ test('a verdict that changed between attempts is flagged flaky, unless listed as
   const known = new Expectations(file({ a: { verdicts: ['pass', 'fail'], reason: 'known intermittent' } }), 'x.json');
   assert.deepEqual(gateReports([r], () => known), []);
 });
+
+test('conditional expectations pick the entry for a channel and version range', () => {
+  const exp = new Expectations(file({
+    'probe.widevine': {
+      verdicts: ['unsupported'], reason: 'no CDM',
+      when: [
+        { if: { channel: 'chrome' }, verdicts: ['pass'], reason: 'branded Chrome ships Widevine' },
+        { if: { minVersion: 200 }, verdicts: ['fail'], reason: 'a future regression' },
+      ],
+    },
+  }), 'x.json');
+  assert.deepEqual(exp.for('probe.widevine', { channel: null, version: '156.0.1' }).verdicts, ['unsupported']);
+  assert.deepEqual(exp.for('probe.widevine', { channel: 'chrome', version: '156.0.1' }).verdicts, ['pass']);
+  assert.deepEqual(exp.for('probe.widevine', { channel: null, version: '201.0' }).verdicts, ['fail']);
+  assert.match(exp.for('probe.widevine', { channel: 'chrome', version: '1' }).source, /when \{"channel":"chrome"\}/);
+  // Regeneration keeps a conditional entry that already covers the run.
+  const r = report({ 'probe.widevine': 'pass' });
+  r.browser.channel = 'chrome';
+  assert.deepEqual(diffExpectations(exp.file, proposeExpectations(r, exp.file)), []);
+});
