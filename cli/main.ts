@@ -1,9 +1,8 @@
 // eme-compat: run the compatibility matrix and read its reports.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS, GROUPS } from '../harness/catalog.ts';
@@ -14,7 +13,6 @@ import { REPORT_INDEX } from '../report/compat-reporter.ts';
 import { diffExpectations, gateReports, proposeExpectations } from '../report/gate.ts';
 import { buildDashboard } from '../report/dashboard.ts';
 import { Expectations } from '../harness/expectations.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CompatReport } from '../report/schema.ts';
 
 function positiveInt(value: string): number {
@@ -100,26 +98,24 @@ program
   .description('print the summary of the reports a run wrote (validating each against the schema)')
   .argument('[dir]', 'report directory', 'reports')
   .action((dir: string) => {
-    const index = join(dir, REPORT_INDEX);
-    if (!existsSync(index)) fail(`${index} not found: run \`eme-compat run\` first, or name the report directory`);
-    const { reports } = JSON.parse(readFileSync(index, 'utf8')) as { reports: string[] };
-    try {
-      console.log(formatSummary(reports.map((f) => readReport(resolve(dir, f))), reports));
-    } catch (err) {
-      fail((err as Error).message);
-    }
+    const { reports, files } = readRunFiles(dir);
+    console.log(formatSummary(reports, files.map((f) => join(dir, f))));
   });
 
-/** The reports a run wrote, validated; exits with a clear message when there are none. */
-function readRun(dir: string): CompatReport[] {
+/** The reports a run wrote (and their file names), validated; exits with a clear message when there are none. */
+function readRunFiles(dir: string): { reports: CompatReport[]; files: string[] } {
   const index = join(dir, REPORT_INDEX);
   if (!existsSync(index)) fail(`${index} not found: run \`eme-compat run\` first, or name the report directory`);
-  const { reports } = JSON.parse(readFileSync(index, 'utf8')) as { reports: string[] };
+  const { reports: files } = JSON.parse(readFileSync(index, 'utf8')) as { reports: string[] };
   try {
-    return reports.map((f) => readReport(resolve(dir, f)));
+    return { reports: files.map((f) => readReport(resolve(dir, f))), files };
   } catch (err) {
     fail((err as Error).message);
   }
+}
+
+function readRun(dir: string): CompatReport[] {
+  return readRunFiles(dir).reports;
 }
 
 program

@@ -25,6 +25,15 @@ function tapCounts(file: string) {
   };
 }
 
+/** Counts from a Playwright JSON report (flaky tests passed on retry). */
+function playwrightCounts(file: string) {
+  return () => {
+    if (!existsSync(file)) return { passed: 0, failed: 1 };
+    const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
+    return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
+  };
+}
+
 const nodeTest = (files: string[], tap: string): string[] => [
   process.execPath, '--import', 'tsx', '--test',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
@@ -51,22 +60,12 @@ const steps: Step[] = [
   {
     name: 'browser matrix (Playwright)',
     command: [process.execPath, require.resolve('@playwright/test/cli'), 'test'],
-    count: () => {
-      const file = 'out/playwright-results.json';
-      if (!existsSync(file)) return { passed: 0, failed: 1 };
-      const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
-      return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
-    },
+    count: playwrightCounts('out/playwright-results.json'),
   },
   {
     name: 'sharded plan (projects x 2 shards as blob reports, merged, gated)',
     command: ['node', 'bin/eme-compat.js', 'plan', '--report-dir', 'out/plan-reports'],
-    count: () => {
-      const file = 'out/playwright-results.json';
-      if (!existsSync(file)) return { passed: 0, failed: 1 };
-      const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
-      return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
-    },
+    count: playwrightCounts('out/playwright-results.json'),
     env: { EME_RESULTS_DIR: 'off' },
   },
   {
@@ -77,12 +76,7 @@ const steps: Step[] = [
   {
     name: 'dashboard test (Playwright)',
     command: [process.execPath, require.resolve('@playwright/test/cli'), 'test', '-c', 'playwright.dashboard.config.ts'],
-    count: () => {
-      const file = 'out/dashboard-results.json';
-      if (!existsSync(file)) return { passed: 0, failed: 1 };
-      const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
-      return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
-    },
+    count: playwrightCounts('out/dashboard-results.json'),
   },
   {
     name: 'report checks',

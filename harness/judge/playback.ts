@@ -166,7 +166,7 @@ export function judgePlayback(record: RunRecord, x: PlaybackExpectation): Judgem
       return Object.keys(last?.session?.keyStatuses ?? {});
     });
     const isolated = perSession.every((kids) => kids.length === 1);
-    checks.push(check('sessions-per-key', 'each session holds only its own key', sessions.length === needed.length + (mode === 'rotation' ? 0 : 0) && isolated, `${needed.length} sessions with one key each`, perSession.map((k, i) => `${sessions[i]}: ${k.length} key(s)`).join('; '), { spec: '#dom-mediakeysession-keystatuses' }));
+    checks.push(check('sessions-per-key', 'each session holds only its own key', sessions.length === needed.length && isolated, `${needed.length} sessions with one key each`, perSession.map((k, i) => `${sessions[i]}: ${k.length} key(s)`).join('; '), { spec: '#dom-mediakeysession-keystatuses' }));
   }
   if (mode === 'rotation') {
     const request = t.notes('rotation-request')[0];

@@ -1,6 +1,6 @@
 // Media element and MSE steps: a muted <video> whose events land in the timeline, MediaSource with
 // one SourceBuffer per track, and progress milestones recorded as they are first crossed.
-import { describeBytes, errorInfo } from './describe.js';
+import { describeBytes } from './describe.js';
 import { PreconditionFailed, StepFailed } from './recorder.js';
 import { Witnessed } from './witnessed.js';
 
@@ -136,8 +136,3 @@ export class VideoHandle {
   }
 }
 
-export function mediaErrorInfo(video) {
-  return video.error ? { code: video.error.code, message: video.error.message } : null;
-}
-
-export { errorInfo };
