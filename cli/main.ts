@@ -5,13 +5,14 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, write
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCENARIOS, GROUPS } from '../harness/catalog.ts';
+import { SCENARIOS, GROUPS, NOT_APPLICABLE } from '../harness/catalog.ts';
 import { BROWSER_SETS, loadProfiles } from '../harness/browsers/profiles.ts';
 import { readReport } from '../report/schema.ts';
 import { formatSummary } from '../report/summary.ts';
 import { REPORT_INDEX } from '../report/compat-reporter.ts';
 import { diffExpectations, gateReports, proposeExpectations } from '../report/gate.ts';
 import { buildDashboard } from '../report/dashboard.ts';
+import { renderCatalog } from '../report/catalog-doc.ts';
 import { Expectations } from '../harness/expectations.ts';
 import type { CompatReport } from '../report/schema.ts';
 
@@ -229,9 +230,27 @@ program
 
 program
   .command('scenarios')
-  .description('list the scenario catalog')
-  .action(() => {
-    for (const s of SCENARIOS) console.log(`${s.id.padEnd(32)} ${s.group} ${GROUPS[s.group].padEnd(30)} ${s.title}`);
+  .description('list the scenario catalog, or write/check its document (docs/CATALOG.md)')
+  .option('--markdown', 'print the catalog document instead of the list')
+  .option('--write <file>', 'write the catalog document to this file')
+  .option('--check <file>', 'exit 1 if this file differs from the catalog document the code renders')
+  .action(async (o: { markdown?: boolean; write?: string; check?: string }) => {
+    
+    if (o.write) {
+      writeFileSync(o.write, renderCatalog());
+      console.log(`scenarios: ${SCENARIOS.length} scenarios → ${o.write}`);
+    } else if (o.check) {
+      const current = existsSync(o.check) ? readFileSync(o.check, 'utf8') : null;
+      if (current !== renderCatalog()) {
+        console.error(`scenarios: ${o.check} ${current === null ? 'does not exist' : 'is out of date'}; run \`npm run catalog\``);
+        process.exitCode = 1;
+      } else console.log(`scenarios: ${o.check} matches the catalog (${SCENARIOS.length} scenarios)`);
+    } else if (o.markdown) {
+      process.stdout.write(renderCatalog());
+    } else {
+      for (const s of SCENARIOS) console.log(`${s.id.padEnd(44)} ${s.group} ${GROUPS[s.group].padEnd(30)} ${s.title}`);
+      for (const n of NOT_APPLICABLE) console.log(`${'(not run)'.padEnd(44)} ${n.group} ${GROUPS[n.group].padEnd(30)} ${n.what}: not applicable to Clear Key`);
+    }
   });
 
 program

@@ -8,6 +8,8 @@ import { judgeFault, type FaultKind, type FaultThen } from './judge/faults.ts';
 import { Timeline } from './judge/timeline.ts';
 import { readManifest } from '../media/manifest.ts';
 import { decide, type Judgement } from './judge/verdict.ts';
+import type { CaseTable } from './judge/cases.ts';
+import { CASE_SCENARIOS } from './catalog-cases.ts';
 
 export const GROUPS = {
   A: 'Capability negotiation',
@@ -33,6 +35,8 @@ export interface Scenario {
   /** The expected behaviour in words; the rules in `judge` are the executable form. */
   expected: string;
   page: { module: string; params: Record<string, unknown> };
+  /** Case-table scenarios: what each recorded call must do (the catalog document prints it). */
+  cases?: CaseTable;
   /** Playback scenarios that end on a paused frame: photograph it, and compare with this reference scenario's frame (null: only check it is a picture). */
   picture?: { referenceScenario: string | null };
   judge: (record: RunRecord) => Judgement;
@@ -56,11 +60,14 @@ interface PlaybackSpec {
   picture?: boolean;
   /** License endpoint fault rules for the run (see server/faults.ts). */
   faults?: unknown[];
+  /** Play only these track types of the asset. */
+  tracks?: Array<'audio' | 'video'>;
 }
 
 function playback(p: PlaybackSpec): Scenario {
-  const asset = manifest.assets[p.asset];
-  if (!asset) throw new Error(`catalog: ${p.id} names asset ${p.asset}, which media/manifest.json lacks`);
+  const whole = manifest.assets[p.asset];
+  if (!whole) throw new Error(`catalog: ${p.id} names asset ${p.asset}, which media/manifest.json lacks`);
+  const asset = p.tracks ? { ...whole, tracks: whole.tracks.filter((t) => p.tracks!.includes(t.type)) } : whole;
   const target = p.target ?? 1.0;
   const reference = asset.reference ? `playback.reference.${asset.container === 'webm' ? 'vp9' : 'h264'}` : null;
   return {
@@ -68,9 +75,9 @@ function playback(p: PlaybackSpec): Scenario {
     title: p.title,
     group: p.group,
     spec: p.spec,
-    needs: ['media: ' + p.asset, ...(asset.scheme === 'none' ? [] : ['license endpoint']), 'Media Source Extensions'],
+    needs: ['media: ' + p.asset + (p.tracks ? ` (${p.tracks.join(' + ')} only)` : ''), ...(asset.scheme === 'none' ? [] : ['license endpoint']), 'Media Source Extensions'],
     expected: p.expected,
-    page: { module: 'playback', params: { asset: p.asset, mode: p.mode, target, ...(p.faults ? { faults: p.faults } : {}) } },
+    page: { module: 'playback', params: { asset: p.asset, mode: p.mode, target, ...(p.faults ? { faults: p.faults } : {}), ...(p.tracks ? { tracks: p.tracks } : {}) } },
     ...(p.picture ? { picture: { referenceScenario: reference } } : {}),
     judge: (record) => judgePlayback(record, { asset, mode: p.mode, target, keyIds: keyIdsOf(record) }),
   };
@@ -205,6 +212,29 @@ export const SCENARIOS: readonly Scenario[] = [
     spec: ['#wait-for-key', '#attempt-to-resume-playback-if-necessary'],
     expected: 'With no clear lead and the license endpoint answering after 2.5 s: E:waitingforkey before the license arrives, then update() and playback past 1 s.',
   }),
+  playback({
+    id: 'playback.keys-after-src', title: 'setMediaKeys() after src is set, then playback', group: 'E', asset: 'h264-cenc', mode: 'keys-after-src',
+    spec: [...PLAYBACK_SPEC, '#attempt-to-resume-playback-if-necessary'],
+    expected: "src (MSE) first, E:encrypted, sessions and licenses, then setMediaKeys(): playback starts and passes 1 s.",
+  }),
+  playback({
+    id: 'playback.keys-in-encrypted', title: "setMediaKeys() inside the 'encrypted' handler, then playback", group: 'E', asset: 'h264-cenc', mode: 'keys-in-encrypted',
+    spec: PLAYBACK_SPEC,
+    expected: "The first E:encrypted handler calls setMediaKeys() and starts the session: playback passes 1 s.",
+  }),
+  playback({
+    id: 'playback.keys-after-update', title: 'Licenses first (init data from the manifest), setMediaKeys() and src after', group: 'E', asset: 'h264-cenc', mode: 'keys-after-update',
+    spec: PLAYBACK_SPEC,
+    expected: 'A session made from the pssh the media carries is licensed and usable before the element has MediaKeys or src; then setMediaKeys(), src, and playback past 1 s.',
+  }),
+  playback({
+    id: 'playback.video-only', title: 'cenc video track alone (no audio SourceBuffer)', group: 'H', asset: 'h264-cenc', mode: 'basic', tracks: ['video'], picture: true,
+    spec: PLAYBACK_SPEC, expected: 'The encrypted H.264 track alone: E:encrypted, license, playback past 1 s, and the 1 s frame matches the clear rendition.',
+  }),
+  playback({
+    id: 'playback.audio-only', title: 'cenc audio track alone (no video SourceBuffer)', group: 'H', asset: 'h264-cenc', mode: 'basic', tracks: ['audio'],
+    spec: PLAYBACK_SPEC, expected: 'The encrypted AAC track alone: E:encrypted, license, playback past 1 s with no media error.',
+  }),
   fault('http-500', 'License server answers HTTP 500, then a retry succeeds', { kind: 'status', status: 500 },
     'The page sees HTTP 500 and makes no update() from it; the retried request is answered and the keys become usable; close() resolves.'),
   fault('http-404', 'License server answers HTTP 404, then a retry succeeds', { kind: 'status', status: 404 },
@@ -231,6 +261,17 @@ export const SCENARIOS: readonly Scenario[] = [
     'A second update() with the same license settles and the keys stay usable.', 'duplicate'),
   fault('update-after-close', 'A license applied after close()', { kind: 'status', status: 503 },
     'After a retry and close(), update() rejects with InvalidStateError.', 'update-after-close'),
+  ...CASE_SCENARIOS,
+];
+
+/** Catalog groups that do not apply to Clear Key, recorded with the reason instead of run. */
+export const NOT_APPLICABLE: ReadonlyArray<{ group: Group; what: string; reason: string }> = [
+  {
+    group: 'I',
+    what: 'License expiry, renewal and output policy',
+    reason:
+      "Clear Key licenses never expire: the spec keeps a Clear Key session's expiration at NaN, which every lifecycle scenario checks. Expiry and renewal need a real DRM license server; run the catalog with a license profile (proxy mode) on a branded browser for them.",
+  },
 ];
 
 /**

@@ -20,6 +20,15 @@ export interface AppOptions {
   pagesDir?: string;
   mediaDir?: string;
   dashboardDir?: string;
+  /** Other origins the same server answers on, for the context scenarios (second origin, insecure host). */
+  origins?: Origins;
+}
+
+export interface Origins {
+  /** The HTTPS listener, a second origin (e.g. https://127.0.0.1:8788). */
+  https?: string;
+  /** A plain-HTTP origin under a non-loopback host name the browsers map to 127.0.0.1 (e.g. http://eme.test:8787). */
+  insecure?: string;
 }
 
 export const LIMITS = {
@@ -95,7 +104,7 @@ function createApp(options: AppOptions, faultState: Map<string, RunFaults>): exp
     const meta = store.meta(id);
     if (!meta) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
     const scenario = findScenario(meta.scenario);
-    res.json({ ...meta, module: scenario?.page.module, params: { ...scenario?.page.params, ...meta.params }, keyIds: keys.keyIds() });
+    res.json({ ...meta, module: scenario?.page.module, params: { ...scenario?.page.params, ...meta.params }, keyIds: keys.keyIds(), origins: options.origins ?? {} });
   });
 
   app.post('/api/runs/:runId/timeline', express.json({ limit: LIMITS.timelineBody }), async (req, res) => {
@@ -131,6 +140,11 @@ function createApp(options: AppOptions, faultState: Map<string, RunFaults>): exp
   app.get('/media/manifest.json', (_req, res, next) => res.sendFile(resolve(mediaDir, 'manifest.json'), (err) => err && next(err)));
   // The dashboard, when `eme-compat dashboard` has built it.
   app.use('/dashboard', express.static(resolve(options.dashboardDir ?? 'out/dashboard'), { fallthrough: true, dotfiles: 'deny' }));
+  // The context frame, served once more with a policy that turns EME off (?policy=none).
+  app.get('/context-frame.html', (req, res, next) => {
+    if (req.query['policy'] === 'none') res.set('Permissions-Policy', 'encrypted-media=()');
+    next();
+  });
   app.use(express.static(pagesDir, { fallthrough: true, dotfiles: 'deny' }));
   app.use(notFound);
   app.use(jsonErrorHandler);

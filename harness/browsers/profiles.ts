@@ -42,9 +42,16 @@ export type BrowserProfile = z.infer<typeof BrowserProfile>;
 export type BrowserProfileInput = z.input<typeof BrowserProfile>;
 
 const AUTOPLAY_CHROMIUM = '--autoplay-policy=no-user-gesture-required';
+/**
+ * The insecure-origin scenario loads a frame from http://eme.test:<port>: a host name that is not
+ * loopback, so not a secure context, mapped to 127.0.0.1 inside the browser (no /etc/hosts edit).
+ */
+export const INSECURE_HOST = 'eme.test';
+const HOST_MAP_CHROMIUM = `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`;
+const CHROMIUM_ARGS = [AUTOPLAY_CHROMIUM, HOST_MAP_CHROMIUM];
 // Stock EME prefs on purpose: forcing media.eme.enabled makes Firefox wait for a Widevine CDM
 // download, which never settles offline. Only autoplay is relaxed (test media is muted anyway).
-const FIREFOX_BASE_PREFS = { 'media.autoplay.default': 0 };
+const FIREFOX_BASE_PREFS = { 'media.autoplay.default': 0, 'network.dns.localDomains': INSECURE_HOST };
 export const FIREFOX_PERSISTENT_PREF = 'media.clearkey.persistent-license.enabled';
 
 const WEBKITGTK_MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -52,7 +59,7 @@ const WEBKITGTK_MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrow
 const SETS: Record<string, BrowserProfileInput[]> = {
   /** Debian's own browsers: what this project's machines and CI have. */
   debian: [
-    { project: 'chromium', label: 'Debian Chromium', engine: 'chromium', executablePath: '/usr/bin/chromium', args: [AUTOPLAY_CHROMIUM] },
+    { project: 'chromium', label: 'Debian Chromium', engine: 'chromium', executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
     { project: 'firefox', label: 'Firefox ESR (WebDriver BiDi)', engine: 'firefox', channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr', prefs: FIREFOX_BASE_PREFS },
     {
       project: 'webkit',
@@ -73,14 +80,14 @@ const SETS: Record<string, BrowserProfileInput[]> = {
   ],
   /** Playwright's downloaded builds (`npx playwright install --with-deps`). */
   bundled: [
-    { project: 'chromium', label: 'Playwright Chromium', engine: 'chromium', args: [AUTOPLAY_CHROMIUM] },
+    { project: 'chromium', label: 'Playwright Chromium', engine: 'chromium', args: CHROMIUM_ARGS },
     { project: 'firefox', label: 'Playwright Firefox', engine: 'firefox', prefs: FIREFOX_BASE_PREFS },
     { project: 'webkit', label: 'Playwright WebKit', engine: 'webkit' },
   ],
   /** Branded browsers installed on the machine, which carry real CDMs. */
   branded: [
-    { project: 'chrome', label: 'Google Chrome', engine: 'chromium', channel: 'chrome', args: [AUTOPLAY_CHROMIUM] },
-    { project: 'msedge', label: 'Microsoft Edge', engine: 'chromium', channel: 'msedge', args: [AUTOPLAY_CHROMIUM] },
+    { project: 'chrome', label: 'Google Chrome', engine: 'chromium', channel: 'chrome', args: CHROMIUM_ARGS },
+    { project: 'msedge', label: 'Microsoft Edge', engine: 'chromium', channel: 'msedge', args: CHROMIUM_ARGS },
   ],
 };
 

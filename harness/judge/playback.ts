@@ -6,7 +6,9 @@ import type { PageEntry, RunRecord } from '../record.ts';
 import { Timeline, describeSettled, isFulfilled } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
 
-export type PlaybackMode = 'reference' | 'basic' | 'wrong-key' | 'waiting-for-key' | 'delayed-license' | 'clear-lead' | 'one-session' | 'session-per-key' | 'rotation';
+export type PlaybackMode =
+  | 'reference' | 'basic' | 'wrong-key' | 'waiting-for-key' | 'delayed-license' | 'clear-lead' | 'one-session' | 'session-per-key' | 'rotation'
+  | 'keys-after-src' | 'keys-in-encrypted' | 'keys-after-update';
 
 export interface PlaybackExpectation {
   asset: AssetInfo;
@@ -88,6 +90,22 @@ function encryptedChecks(t: Timeline, asset: AssetInfo): Check[] {
   ];
 }
 
+/** The page put setMediaKeys() where the mode says (a harness check: otherwise the scenario tests nothing new). */
+function setMediaKeysOrder(t: Timeline, mode: 'keys-after-src' | 'keys-in-encrypted' | 'keys-after-update'): Check {
+  const setKeys = t.firstCall('video', 'setMediaKeys')?.call;
+  const firstSourceBuffer = t.firstCall('mediaSource', 'addSourceBuffer')?.call;
+  const firstEncrypted = videoEvents(t, 'encrypted')[0];
+  const firstUpdate = t.calls(undefined, 'update').find((c) => isFulfilled(c))?.result;
+  const at = (e: PageEntry | undefined) => e?.seq ?? Infinity;
+  const rules = {
+    'keys-after-src': { ok: at(setKeys) > at(firstSourceBuffer), expected: 'setMediaKeys() after the source buffers exist' },
+    'keys-in-encrypted': { ok: at(setKeys) > at(firstEncrypted), expected: "setMediaKeys() from the first 'encrypted' handler" },
+    'keys-after-update': { ok: at(setKeys) > at(firstUpdate) && at(setKeys) < at(firstSourceBuffer), expected: 'setMediaKeys() after update() resolved and before src' },
+  } as const;
+  const r = rules[mode];
+  return check('set-media-keys-order', `the page called setMediaKeys() where the scenario says (${mode})`, r.ok, r.expected, setKeys ? `setMediaKeys #${setKeys.seq}, addSourceBuffer #${firstSourceBuffer?.seq ?? '-'}, encrypted #${firstEncrypted?.seq ?? '-'}, update resolved #${firstUpdate?.seq ?? '-'}` : 'never called');
+}
+
 export function judgePlayback(record: RunRecord, x: PlaybackExpectation): Judgement {
   const t = new Timeline(record);
   const { asset, mode } = x;
@@ -130,7 +148,8 @@ export function judgePlayback(record: RunRecord, x: PlaybackExpectation): Judgem
 
   const firstUpdate = t.calls(undefined, 'update')[0];
   const sessions = sessionsOf(t);
-  if (mode === 'basic') checks.push(...pictureChecks(record, t, false));
+  if (mode === 'basic' && asset.tracks.some((tr) => tr.type === 'video')) checks.push(...pictureChecks(record, t, false));
+  if (mode === 'keys-after-src' || mode === 'keys-in-encrypted' || mode === 'keys-after-update') checks.push(setMediaKeysOrder(t, mode));
   if (mode === 'waiting-for-key') {
     const waiting = videoEvents(t, 'waitingforkey')[0];
     const released = t.notes('license-released')[0];

@@ -10,8 +10,9 @@ export function errorInfo(error) {
   return { name: typeof error, message: String(error) };
 }
 
-function bytesOf(value) {
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+/** Bytes of a BufferSource, from any realm (a frame's ArrayBuffer is not instanceof this one's). */
+export function bytesOf(value) {
+  if (Object.prototype.toString.call(value) === '[object ArrayBuffer]') return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return null;
 }

@@ -45,13 +45,25 @@ export function describeConfigs(configs) {
 }
 
 export class Harness {
-  constructor(rec, run) {
+  /**
+   * `win` is the window whose navigator asks for access (a same-origin frame stands for "another
+   * page" in the cross-page scenarios); `labelPrefix` keeps its session labels apart.
+   */
+  constructor(rec, run, { win = window, labelPrefix = '' } = {}) {
     this.rec = rec;
+    this.run = run;
+    this.win = win;
+    this.labelPrefix = labelPrefix;
     this.runId = run.id;
     this.keyIds = run.keyIds ?? {};
     /** Proxy mode: license messages go to this upstream profile instead of the local key store. */
     this.licenseProfile = run.params?.licenseProfile ?? null;
     this.sessions = 0;
+  }
+
+  /** The same steps, run from another window's EME (its navigator, its MediaKeys). */
+  inWindow(win, labelPrefix) {
+    return new Harness(this.rec, this.run, { win, labelPrefix });
   }
 
   /** Hex key id for a key store label (the page never sees key values). */
@@ -61,14 +73,23 @@ export class Harness {
     return kid;
   }
 
+  /**
+   * One call of a case table: recorded with its case id, never throws (the catalog judges the
+   * outcome). Returns { ok, value, error }.
+   */
+  case(id, target, name, args, invoke, { snapshot } = {}) {
+    return this.rec.attempt(target, name, args, invoke, { data: { case: id }, snapshot });
+  }
+
   requireEmeApi() {
+    const { navigator } = this.win;
     if (typeof navigator.requestMediaKeySystemAccess !== 'function') {
-      throw new PreconditionFailed(`navigator.requestMediaKeySystemAccess is ${typeof navigator.requestMediaKeySystemAccess} (isSecureContext: ${window.isSecureContext})`);
+      throw new PreconditionFailed(`navigator.requestMediaKeySystemAccess is ${typeof navigator.requestMediaKeySystemAccess} (isSecureContext: ${this.win.isSecureContext})`);
     }
   }
 
   requestAccess(keySystem, configs, { data, timeoutMs } = {}) {
-    return this.rec.attempt('navigator', 'requestMediaKeySystemAccess', [keySystem, configs], () => navigator.requestMediaKeySystemAccess(keySystem, configs), { data, timeoutMs });
+    return this.rec.attempt('navigator', 'requestMediaKeySystemAccess', [keySystem, configs], () => this.win.navigator.requestMediaKeySystemAccess(keySystem, configs), { data, timeoutMs });
   }
 
   /** Access the scenario cannot go on without: absence is a precondition, not a failure. */
@@ -95,7 +116,7 @@ export class Harness {
   }
 
   async createSession(mediaKeys, sessionType) {
-    const label = `s${++this.sessions}`;
+    const label = `${this.labelPrefix}s${++this.sessions}`;
     let handle;
     await this.rec.call('mediaKeys', 'createSession', sessionType === undefined ? [] : [sessionType], () => {
       const session = sessionType === undefined ? mediaKeys.createSession() : mediaKeys.createSession(sessionType);

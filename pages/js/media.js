@@ -136,3 +136,23 @@ export class VideoHandle {
   }
 }
 
+
+/**
+ * Answers every 'encrypted' event with a licensed session (one per distinct init data). Returns the
+ * list of session promises, which grows as events arrive.
+ */
+export function licenseOnEncrypted(h, v, mediaKeys) {
+  const sessions = [];
+  const seen = new Set();
+  v.video.addEventListener('encrypted', (event) => {
+    if (!event.initData) return;
+    const initData = new Uint8Array(event.initData);
+    const id = `${event.initDataType}:${Array.from(initData).join(',')}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    const session = h.licenseSession(mediaKeys, event.initDataType, initData);
+    session.catch(() => {}); // awaited by the scenario; recorded by the steps
+    sessions.push(session);
+  });
+  return sessions;
+}

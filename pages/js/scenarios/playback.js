@@ -20,18 +20,35 @@ function track(list, promise) {
   return promise;
 }
 
-export async function run(h, { asset: assetId, mode = 'basic', target = 1.2 }) {
+/** When setMediaKeys() is called, for the modes that move it (WPT's setMediaKeys-* playback tests). */
+const KEYS_AFTER_SRC = 'keys-after-src';
+const KEYS_IN_ENCRYPTED = 'keys-in-encrypted';
+const KEYS_AFTER_UPDATE = 'keys-after-update';
+
+export async function run(h, { asset: assetId, mode = 'basic', target = 1.2, tracks }) {
   const manifest = await h.manifest();
-  const asset = manifest.assets[assetId];
-  if (!asset) throw new Error(`no asset ${assetId} in the media manifest`);
+  const whole = manifest.assets[assetId];
+  if (!whole) throw new Error(`no asset ${assetId} in the media manifest`);
+  // Audio-only and video-only scenarios play a subset of the asset's tracks.
+  const asset = tracks ? { ...whole, tracks: whole.tracks.filter((t) => tracks.includes(t.type)) } : whole;
   const v = new VideoHandle(h.rec);
   const failures = [];
   const reached = (seconds) => v.waitFor(`currentTime ≥ ${seconds} or an error`, (i) => (i.entry.name === 'progress' && i.entry.data.milestone >= seconds) || i.entry.name === 'error', PLAY_TIMEOUT_MS);
 
+  let mediaKeys = null;
   if (asset.scheme !== 'none') {
     const access = await h.requireAccess(CLEAR_KEY, accessConfig(asset));
-    const mediaKeys = await h.createMediaKeys(access);
-    await h.setMediaKeys(v, mediaKeys);
+    mediaKeys = await h.createMediaKeys(access);
+    if (mode === KEYS_AFTER_UPDATE) {
+      // Licenses first, from the init data the manifest says the media carries; the element after.
+      const initData = [...new Set(asset.tracks.flatMap((t) => Object.values(t.initData)))];
+      for (const b64 of initData) {
+        await h.licenseSession(mediaKeys, asset.initDataType, Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+      }
+      await h.setMediaKeys(v, mediaKeys);
+    } else if (mode !== KEYS_AFTER_SRC && mode !== KEYS_IN_ENCRYPTED) {
+      await h.setMediaKeys(v, mediaKeys);
+    }
     const kidOf = (label) => h.keyId(label);
 
     if (mode === 'session-per-key' || mode === 'rotation') {
@@ -56,7 +73,10 @@ export async function run(h, { asset: assetId, mode = 'basic', target = 1.2 }) {
         'clear-lead': () => ({ what: 'currentTime ≥ 0.5 (clear lead playing)', promise: v.waitFor('clear lead progress', (i) => i.entry.name === 'progress', 5000) }),
       };
       const seen = new Set();
+      let keysSet = null;
       v.video.addEventListener('encrypted', (event) => {
+        if (mode === KEYS_IN_ENCRYPTED && !keysSet) keysSet = track(failures, h.setMediaKeys(v, mediaKeys));
+        if (mode === KEYS_AFTER_UPDATE) return; // the sessions exist already
         const initData = new Uint8Array(event.initData);
         const id = `${event.initDataType}:${toHex(initData)}`;
         if (seen.has(id)) return; // one session per distinct init data
@@ -67,10 +87,11 @@ export async function run(h, { asset: assetId, mode = 'basic', target = 1.2 }) {
   }
 
   await v.attachSource(asset);
+  if (mode === KEYS_AFTER_SRC) await h.setMediaKeys(v, mediaKeys);
   v.play();
   const outcome = await reached(target);
   const finished = await Promise.all(failures);
   const failed = finished.find((e) => e);
   if (failed) throw failed;
-  if (outcome?.entry.name === 'progress' && (mode === 'basic' || mode === 'wrong-key' || mode === 'reference')) await v.holdFrame(1.0);
+  if (outcome?.entry.name === 'progress' && asset.tracks.some((t) => t.type === 'video') && (mode === 'basic' || mode === 'wrong-key' || mode === 'reference')) await v.holdFrame(1.0);
 }
