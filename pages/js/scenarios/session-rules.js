@@ -1,6 +1,6 @@
 // MediaKeys and MediaKeySession argument and state rules (groups A and B): createSession types,
 // calls before generateRequest, generateRequest and update arguments, disallowed init data and
-// licences, load() on the wrong session type, getStatusForPolicy, setServerCertificate.
+// licenses, load() on the wrong session type, getStatusForPolicy, setServerCertificate.
 // Every case that needs a session gets a fresh one: a failed call may leave a session unusable.
 import { CLEAR_KEY, mediaConfig } from '../harness.js';
 import { runCases } from '../cases.js';
@@ -89,7 +89,7 @@ export async function run(h, { cases, needs = [] }) {
     'init-data-keyids-600-byte-kid': generate('init-data-keyids-600-byte-kid', 'keyids', utf8(JSON.stringify({ kids: [toBase64Url(new Uint8Array(600).fill(7))] }))),
     'init-data-keyids-no-kids': generate('init-data-keyids-no-kids', 'keyids', utf8(JSON.stringify({ kids: [] }))),
 
-    // update arguments and disallowed licences
+    // update arguments and disallowed licenses
     'update-no-argument': async () => {
       const s = await pending();
       await on(s, 'update-no-argument', 'update', [], () => s.session.update());
