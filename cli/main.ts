@@ -178,7 +178,8 @@ program
   .option('-p, --project <names...>', 'only these projects')
   .option('-o, --report-dir <dir>', 'where the merged reports go', process.env['EME_REPORT_DIR'] ?? 'reports')
   .option('--blob-dir <dir>', 'where blob reports are collected', 'out/blobs')
-  .action((o: { browsers: string; shards: number; project?: string[]; reportDir: string; blobDir: string }) => {
+  .option('-g, --grep <regex>', 'only scenarios whose title or tags match (e.g. "@group-B|@group-G")')
+  .action((o: { browsers: string; shards: number; project?: string[]; reportDir: string; blobDir: string; grep?: string }) => {
     let projects: string[];
     try {
       projects = loadProfiles(o.browsers).map((p) => p.project);
@@ -199,7 +200,7 @@ program
         const dir = join(o.blobDir, `${project}-${shard}`);
         console.log(`plan: [${++step}/${steps}] ${project} shard ${shard}/${o.shards}`);
         // Each shard writes its own blob folder (the blob reporter empties its folder when it starts).
-        spawnSync(process.execPath, [cli, 'test', 'tests/e2e/scenarios.spec.ts', '--project', project, '--shard', `${shard}/${o.shards}`, '--reporter', 'blob', '--pass-with-no-tests'], {
+        spawnSync(process.execPath, [cli, 'test', 'tests/e2e/scenarios.spec.ts', '--project', project, '--shard', `${shard}/${o.shards}`, '--reporter', 'blob', '--pass-with-no-tests', ...(o.grep ? ['--grep', o.grep] : [])], {
           stdio: ['ignore', 'inherit', 'inherit'],
           env: { ...env, PLAYWRIGHT_BLOB_OUTPUT_DIR: dir },
         });
