@@ -8,6 +8,8 @@ const require = createRequire(import.meta.url);
 mkdirSync('out', { recursive: true });
 // Counts come from these files; a stale one from an earlier run must not count.
 for (const f of ['out/unit.tap', 'out/after-run.tap', 'out/playwright-results.json', 'out/dashboard-results.json']) rmSync(f, { force: true });
+// allure-playwright adds to its folder; the report checks compare this run's results only.
+rmSync('out/allure-results', { recursive: true, force: true });
 
 interface Step {
   name: string;
