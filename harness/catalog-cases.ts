@@ -35,6 +35,7 @@ function scenarioOf(c: CaseScenario): Scenario {
     needs: c.needs ?? [],
     expected: [c.summary, ...lines].filter(Boolean).join('; '),
     cases: c.cases,
+    ...(c.summary ? { summary: c.summary } : {}),
     page: { module: c.module, params: { ...c.params, cases: run } },
     judge: (record) => judgeCases(record, c.cases, c.more),
   };
@@ -634,4 +635,3 @@ function countRules(t: Timeline): Check[] {
   ];
 }
 
-export { afterCloseRules, countRules };

@@ -37,6 +37,8 @@ export interface Scenario {
   page: { module: string; params: Record<string, unknown> };
   /** Case-table scenarios: what each recorded call must do (the catalog document prints it). */
   cases?: CaseTable;
+  /** Case-table scenarios: the setting the cases share, in a sentence. */
+  summary?: string;
   /** Playback scenarios that end on a paused frame: photograph it, and compare with this reference scenario's frame (null: only check it is a picture). */
   picture?: { referenceScenario: string | null };
   judge: (record: RunRecord) => Judgement;

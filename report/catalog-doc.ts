@@ -17,9 +17,7 @@ function scenarioSection(s: Scenario): string[] {
     out.push(`- Expected: ${s.expected}`, '');
     return out;
   }
-  const summary = s.expected.split('; ')[0] ?? '';
-  const firstIsSummary = !summary.includes(' → ');
-  if (firstIsSummary) out.push(`- ${summary}`);
+  if (s.summary) out.push(`- ${s.summary}`);
   out.push('', '| Case | The page does | Expected | Spec |', '|---|---|---|---|');
   for (const [id, rule] of Object.entries(s.cases)) {
     out.push(`| \`${id}\` | ${cell(rule.does)} | ${cell(describeExpect(rule.expect))}${rule.advisory ? ' (advisory)' : ''} | ${specLink(rule.spec)} |`);

@@ -17,6 +17,11 @@ export function toBase64(bytes) {
   return btoa(s);
 }
 
+export function base64UrlToHex(value) {
+  const b64 = String(value).replace(/-/g, '+').replace(/_/g, '/');
+  return toHex(Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0)));
+}
+
 export function toBase64Url(bytes) {
   return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

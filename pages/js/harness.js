@@ -2,12 +2,7 @@
 // with their listeners, and license messages go to the run's license endpoint.
 import { PreconditionFailed, StepFailed } from './recorder.js';
 import { SessionHandle } from './session.js';
-import { tryUtf8Json, toHex } from './bytes.js';
-
-function base64UrlToHex(value) {
-  const b64 = String(value).replace(/-/g, '+').replace(/_/g, '/');
-  return toHex(Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0)));
-}
+import { tryUtf8Json, base64UrlToHex } from './bytes.js';
 
 export const CLEAR_KEY = 'org.w3.clearkey';
 
@@ -79,6 +74,11 @@ export class Harness {
    */
   case(id, target, name, args, invoke, { snapshot } = {}) {
     return this.rec.attempt(target, name, args, invoke, { data: { case: id }, snapshot });
+  }
+
+  /** A judged fact the page computes (a value read, a count, a comparison): a case with no arguments. */
+  fact(id, target, what, compute) {
+    return this.case(id, target, what, [], compute);
   }
 
   requireEmeApi() {

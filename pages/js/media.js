@@ -1,6 +1,7 @@
 // Media element and MSE steps: a muted <video> whose events land in the timeline, MediaSource with
 // one SourceBuffer per track, and progress milestones recorded as they are first crossed.
 import { describeBytes } from './describe.js';
+import { toHex } from './bytes.js';
 import { PreconditionFailed, StepFailed } from './recorder.js';
 import { Witnessed } from './witnessed.js';
 
@@ -137,20 +138,27 @@ export class VideoHandle {
 }
 
 
+/** A temporary-session configuration asking for exactly the asset's tracks, by init data type. */
+export function accessConfigFor(asset, initDataTypes = [asset.initDataType]) {
+  const caps = (type) => asset.tracks.filter((t) => t.type === type).map((t) => ({ contentType: t.contentType }));
+  return [{ initDataTypes, sessionTypes: ['temporary'], videoCapabilities: caps('video'), audioCapabilities: caps('audio') }];
+}
+
 /**
- * Answers every 'encrypted' event with a licensed session (one per distinct init data). Returns the
- * list of session promises, which grows as events arrive.
+ * Answers every 'encrypted' event with a licensed session (one per distinct init data); `gate()`, if
+ * given, makes the hold-back gate for each license. Returns the list of session promises, which grows
+ * as events arrive.
  */
-export function licenseOnEncrypted(h, v, mediaKeys) {
+export function licenseOnEncrypted(h, v, mediaKeys, { gate } = {}) {
   const sessions = [];
   const seen = new Set();
   v.video.addEventListener('encrypted', (event) => {
     if (!event.initData) return;
     const initData = new Uint8Array(event.initData);
-    const id = `${event.initDataType}:${Array.from(initData).join(',')}`;
+    const id = `${event.initDataType}:${toHex(initData)}`;
     if (seen.has(id)) return;
     seen.add(id);
-    const session = h.licenseSession(mediaKeys, event.initDataType, initData);
+    const session = h.licenseSession(mediaKeys, event.initDataType, initData, { gate: gate?.() });
     session.catch(() => {}); // awaited by the scenario; recorded by the steps
     sessions.push(session);
   });

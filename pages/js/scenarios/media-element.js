@@ -3,22 +3,16 @@
 // at once. Media comes from the manifest's h264-cenc asset.
 import { CLEAR_KEY } from '../harness.js';
 import { runCases } from '../cases.js';
-import { VideoHandle, licenseOnEncrypted } from '../media.js';
+import { VideoHandle, accessConfigFor, licenseOnEncrypted } from '../media.js';
 
 const ASSET = 'h264-cenc';
 const PLAY_TIMEOUT_MS = 8000;
 
-function accessConfig(asset) {
-  const caps = (type) => asset.tracks.filter((t) => t.type === type).map((t) => ({ contentType: t.contentType }));
-  return [{ initDataTypes: [asset.initDataType], sessionTypes: ['temporary'], videoCapabilities: caps('video'), audioCapabilities: caps('audio') }];
-}
-
 export async function run(h, { cases }) {
   const asset = (await h.manifest()).assets[ASSET];
-  const access = await h.requireAccess(CLEAR_KEY, accessConfig(asset));
+  const access = await h.requireAccess(CLEAR_KEY, accessConfigFor(asset));
   const newKeys = () => h.createMediaKeys(access);
   const set = (id, v, mediaKeys) => h.case(id, v.label, 'setMediaKeys', [mediaKeys], () => v.video.setMediaKeys(mediaKeys));
-  const fact = (id, target, what, compute) => h.case(id, target, what, [], compute);
   const encryptedEvents = (v, afterSeq = -1) => v.witnessed.seen.filter((i) => i.entry.name === 'encrypted' && i.entry.seq > afterSeq);
   const waitEncrypted = (v, count, afterSeq = -1) =>
     v.waitFor(`${count} encrypted events`, () => encryptedEvents(v, afterSeq).length >= count, 5000);
@@ -31,15 +25,15 @@ export async function run(h, { cases }) {
       const v = new VideoHandle(h.rec, 'video');
       const [first, second] = [await newKeys(), await newKeys()];
       const probeSession = first.createSession();
-      await fact('media-keys-initially-null', 'video', 'mediaKeys === null', () => v.video.mediaKeys === null);
+      await h.fact('media-keys-initially-null', 'video', 'mediaKeys === null', () => v.video.mediaKeys === null);
       await set('set-null-when-none', v, null);
       await set('set-plain-object', v, {});
       await set('set-session-object', v, probeSession);
       await set('set-media-keys', v, first);
-      await fact('attribute-is-the-object', 'video', 'mediaKeys === the MediaKeys set', () => v.video.mediaKeys === first);
+      await h.fact('attribute-is-the-object', 'video', 'mediaKeys === the MediaKeys set', () => v.video.mediaKeys === first);
       await set('set-same-again', v, first);
       await set('set-other-before-src', v, second);
-      await fact('attribute-follows', 'video', 'mediaKeys === the second MediaKeys', () => v.video.mediaKeys === second);
+      await h.fact('attribute-follows', 'video', 'mediaKeys === the second MediaKeys', () => v.video.mediaKeys === second);
       await v.attachSource(asset);
       await set('set-other-after-src', v, first);
       await set('set-null-after-src', v, null);
@@ -51,7 +45,7 @@ export async function run(h, { cases }) {
       for (let i = 0; i < 5; i++) keys.push(await newKeys());
       // All five start in the same task: the first is attaching while the others arrive.
       await Promise.all(keys.map((mk, i) => set(`concurrent-${i + 1}`, v, mk)));
-      await fact('concurrent-winner-attached', 'video', 'mediaKeys === the first MediaKeys', () => v.video.mediaKeys === keys[0]);
+      await h.fact('concurrent-winner-attached', 'video', 'mediaKeys === the first MediaKeys', () => v.video.mediaKeys === keys[0]);
     },
 
     shared: async () => {
@@ -71,19 +65,19 @@ export async function run(h, { cases }) {
       await v.attachSource(asset);
       await waitEncrypted(v, encryptedTracks);
       const first = encryptedEvents(v);
-      await fact('encrypted-count', 'video', 'encrypted events for the first src', () => first.length);
-      await fact('encrypted-init-data-type', 'video', 'initDataType of each encrypted event', () => [...new Set(first.map((i) => i.entry.data.initDataType))]);
-      await fact('encrypted-init-data-is-the-pssh', 'video', 'initData equals the pssh in the media', () => first.every((i) => psshOfMedia.has(i.entry.data.initData?.base64)));
-      await fact('encrypted-ready-state', 'video', 'readyState ≥ HAVE_METADATA at each encrypted event', () => first.map((i) => i.entry.data.state.readyState >= 1));
+      await h.fact('encrypted-count', 'video', 'encrypted events for the first src', () => first.length);
+      await h.fact('encrypted-init-data-type', 'video', 'initDataType of each encrypted event', () => [...new Set(first.map((i) => i.entry.data.initDataType))]);
+      await h.fact('encrypted-init-data-is-the-pssh', 'video', 'initData equals the pssh in the media', () => first.every((i) => psshOfMedia.has(i.entry.data.initData?.base64)));
+      await h.fact('encrypted-ready-state', 'video', 'readyState ≥ HAVE_METADATA at each encrypted event', () => first.map((i) => i.entry.data.state.readyState >= 1));
       const resetAt = h.rec.note('video', 'reset-src', {}).seq;
       const sessions = licenseOnEncrypted(h, v, mediaKeys);
       await v.attachSource(asset);
       await waitEncrypted(v, encryptedTracks, resetAt);
-      await fact('encrypted-after-reset', 'video', 'encrypted events for the new src', () => encryptedEvents(v, resetAt).length);
-      await fact('media-keys-kept-after-reset', 'video', 'mediaKeys === the MediaKeys set before', () => v.video.mediaKeys === mediaKeys);
+      await h.fact('encrypted-after-reset', 'video', 'encrypted events for the new src', () => encryptedEvents(v, resetAt).length);
+      await h.fact('media-keys-kept-after-reset', 'video', 'mediaKeys === the MediaKeys set before', () => v.video.mediaKeys === mediaKeys);
       v.play();
       await Promise.all(sessions);
-      await fact('plays-after-reset', 'video', 'currentTime passes 0.5 s', () => plays(v, 0.5));
+      await h.fact('plays-after-reset', 'video', 'currentTime passes 0.5 s', () => plays(v, 0.5));
     },
 
     'two-elements': async () => {
@@ -98,8 +92,8 @@ export async function run(h, { cases }) {
       videos.forEach((v) => v.play());
       const [one, two] = await Promise.all(videos.map((v) => plays(v, 1.0)));
       await Promise.all(sessions.flat());
-      await fact('first-element-plays', 'video', 'currentTime passes 1 s', () => one);
-      await fact('second-element-plays', 'video2', 'currentTime passes 1 s', () => two);
+      await h.fact('first-element-plays', 'video', 'currentTime passes 1 s', () => one);
+      await h.fact('second-element-plays', 'video2', 'currentTime passes 1 s', () => two);
     },
   };
   await runCases(h, CASES, cases);

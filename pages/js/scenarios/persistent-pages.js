@@ -4,11 +4,10 @@
 import { CLEAR_KEY, mediaConfig } from '../harness.js';
 import { runCases } from '../cases.js';
 import { keyIdsInitData } from '../init-data.js';
-import { toHex } from '../bytes.js';
+import { base64UrlToHex } from '../bytes.js';
 import { allUsable } from '../session.js';
 
 const CONFIG = [mediaConfig({ initDataType: 'keyids', sessionType: 'persistent-license' })];
-const b64urlToHex = (s) => toHex(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0)));
 
 async function openPage(h, n) {
   const frame = document.createElement('iframe');
@@ -29,7 +28,6 @@ export async function run(h, { cases, key = 'key-1' }) {
   h.requireEmeApi();
   await h.requireAccess(CLEAR_KEY, CONFIG);
   let pages = 0;
-  const fact = (id, target, what, compute) => h.case(id, target, what, [], compute);
 
   /** Page n stores a license in a new persistent session; returns the page and session. */
   async function store(id) {
@@ -39,7 +37,7 @@ export async function run(h, { cases, key = 'key-1' }) {
     const request = await s.nextMessage();
     const license = await page.ph.exchangeLicense(s, request);
     await h.case(`${id}-update`, s.label, 'update', [license], () => s.session.update(license));
-    await fact(`${id}-keys-usable`, s.label, 'key usable', async () => !!(await s.waitForKeyStatuses('the key usable', (snap) => allUsable(snap, [kid]), { optional: true })));
+    await h.fact(`${id}-keys-usable`, s.label, 'key usable', async () => !!(await s.waitForKeyStatuses('the key usable', (snap) => allUsable(snap, [kid]), { optional: true })));
     return { page, s, sessionId: s.session.sessionId };
   }
 
@@ -55,12 +53,12 @@ export async function run(h, { cases, key = 'key-1' }) {
   async function destroy(id, { page, s }) {
     await h.case(`${id}-remove`, s.label, 'remove', [], () => s.session.remove(), { snapshot: () => s.snapshot() });
     const release = await s.nextMessage({ optional: true, timeoutMs: 3000 });
-    await fact(`${id}-release-message`, s.label, 'messageType after remove()', () => release?.entry.data.messageType ?? 'none');
-    await fact(`${id}-release-kids`, s.label, 'kids in the release message', () => (release?.entry.data.message.json?.kids ?? []).map(b64urlToHex));
+    await h.fact(`${id}-release-message`, s.label, 'messageType after remove()', () => release?.entry.data.messageType ?? 'none');
+    await h.fact(`${id}-release-kids`, s.label, 'kids in the release message', () => (release?.entry.data.message.json?.kids ?? []).map(base64UrlToHex));
     if (release) {
       await page.ph.update(s, await page.ph.exchangeLicense(s, release));
       await s.waitForClosed({ optional: true, timeoutMs: 3000 });
-      await fact(`${id}-closed-reason`, s.label, 'closed', () => s.session.closed);
+      await h.fact(`${id}-closed-reason`, s.label, 'closed', () => s.session.closed);
     }
   }
 
@@ -72,7 +70,7 @@ export async function run(h, { cases, key = 'key-1' }) {
       first.page.close();
       const second = await retrieve('retrieve', first.sessionId);
       if (second.loaded) {
-        await fact('retrieve-keys-usable', second.s.label, 'key usable after load', async () => !!(await second.s.waitForKeyStatuses('the key usable', (snap) => allUsable(snap, [kid]), { optional: true })));
+        await h.fact('retrieve-keys-usable', second.s.label, 'key usable after load', async () => !!(await second.s.waitForKeyStatuses('the key usable', (snap) => allUsable(snap, [kid]), { optional: true })));
         await destroy('cleanup', second); // leave no stored license behind
       }
       second.page.close();

@@ -3,15 +3,9 @@
 // ('picture-ready'), so the test can photograph the decoded picture.
 import { CLEAR_KEY } from '../harness.js';
 import { keyIdsInitData } from '../init-data.js';
-import { VideoHandle } from '../media.js';
-import { toHex } from '../bytes.js';
+import { VideoHandle, accessConfigFor, licenseOnEncrypted } from '../media.js';
 
 const PLAY_TIMEOUT_MS = 8000;
-
-function accessConfig(asset) {
-  const caps = (type) => asset.tracks.filter((t) => t.type === type).map((t) => ({ contentType: t.contentType }));
-  return [{ initDataTypes: [asset.initDataType, 'keyids'], sessionTypes: ['temporary'], videoCapabilities: caps('video'), audioCapabilities: caps('audio') }];
-}
 
 /** Settles when `promise` does, recording a failure instead of leaving it unhandled until the end. */
 function track(list, promise) {
@@ -33,11 +27,12 @@ export async function run(h, { asset: assetId, mode = 'basic', target = 1.2, tra
   const asset = tracks ? { ...whole, tracks: whole.tracks.filter((t) => tracks.includes(t.type)) } : whole;
   const v = new VideoHandle(h.rec);
   const failures = [];
+  let sessions = [];
   const reached = (seconds) => v.waitFor(`currentTime ≥ ${seconds} or an error`, (i) => (i.entry.name === 'progress' && i.entry.data.milestone >= seconds) || i.entry.name === 'error', PLAY_TIMEOUT_MS);
 
   let mediaKeys = null;
   if (asset.scheme !== 'none') {
-    const access = await h.requireAccess(CLEAR_KEY, accessConfig(asset));
+    const access = await h.requireAccess(CLEAR_KEY, accessConfigFor(asset, [asset.initDataType, 'keyids']));
     mediaKeys = await h.createMediaKeys(access);
     if (mode === KEYS_AFTER_UPDATE) {
       // Licenses first, from the init data the manifest says the media carries; the element after.
@@ -72,17 +67,13 @@ export async function run(h, { asset: assetId, mode = 'basic', target = 1.2, tra
         'waiting-for-key': () => ({ what: 'waitingforkey', promise: v.waitFor('waitingforkey', v.event('waitingforkey'), 5000) }),
         'clear-lead': () => ({ what: 'currentTime ≥ 0.5 (clear lead playing)', promise: v.waitFor('clear lead progress', (i) => i.entry.name === 'progress', 5000) }),
       };
-      const seen = new Set();
-      let keysSet = null;
-      v.video.addEventListener('encrypted', (event) => {
-        if (mode === KEYS_IN_ENCRYPTED && !keysSet) keysSet = track(failures, h.setMediaKeys(v, mediaKeys));
-        if (mode === KEYS_AFTER_UPDATE) return; // the sessions exist already
-        const initData = new Uint8Array(event.initData);
-        const id = `${event.initDataType}:${toHex(initData)}`;
-        if (seen.has(id)) return; // one session per distinct init data
-        seen.add(id);
-        track(failures, h.licenseSession(mediaKeys, event.initDataType, initData, { gate: gates[mode]?.() }));
-      });
+      if (mode === KEYS_IN_ENCRYPTED) {
+        // Registered first, so it runs before the session is made for the same event.
+        let keysSet = null;
+        v.video.addEventListener('encrypted', () => { keysSet ??= track(failures, h.setMediaKeys(v, mediaKeys)); });
+      }
+      // With keys-after-update the sessions exist already.
+      if (mode !== KEYS_AFTER_UPDATE) sessions = licenseOnEncrypted(h, v, mediaKeys, { gate: gates[mode] });
     }
   }
 
@@ -90,7 +81,7 @@ export async function run(h, { asset: assetId, mode = 'basic', target = 1.2, tra
   if (mode === KEYS_AFTER_SRC) await h.setMediaKeys(v, mediaKeys);
   v.play();
   const outcome = await reached(target);
-  const finished = await Promise.all(failures);
+  const finished = await Promise.all([...failures, ...sessions.map((s) => s.then(() => null, (error) => error))]);
   const failed = finished.find((e) => e);
   if (failed) throw failed;
   if (outcome?.entry.name === 'progress' && asset.tracks.some((t) => t.type === 'video') && (mode === 'basic' || mode === 'wrong-key' || mode === 'reference')) await v.holdFrame(1.0);

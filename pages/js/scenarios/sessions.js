@@ -110,11 +110,11 @@ export async function run(h, { cases, keys = ['key-1', 'key-2'], sessions: sessi
       const started = performance.now();
       const sessions = await Promise.all(labels.map((label) => h.licenseSession(mediaKeys, 'keyids', keyIdsInitData([h.keyId(label)]), { kids: [h.keyId(label)] })));
       h.rec.note('runner', 'sessions-usable', { sessions: sessions.length, ms: Math.round(performance.now() - started) });
-      await h.case('distinct-session-ids', 'runner', 'count distinct sessionIds', [], () => new Set(sessions.map((s) => s.session.sessionId)).size);
-      await h.case('each-session-lists-only-its-key', 'runner', 'keyStatuses sizes', [], () => sessions.every((s) => s.session.keyStatuses.size === 1));
+      await h.fact('distinct-session-ids', 'runner', 'count distinct sessionIds', () => new Set(sessions.map((s) => s.session.sessionId)).size);
+      await h.fact('each-session-lists-only-its-key', 'runner', 'keyStatuses sizes', () => sessions.every((s) => s.session.keyStatuses.size === 1));
       await Promise.all(sessions.map((s) => h.close(s)));
       await Promise.all(sessions.map((s) => s.waitForClosed()));
-      await h.case('all-closed-empty', 'runner', 'keyStatuses sizes after close', [], () => sessions.every((s) => s.session.keyStatuses.size === 0));
+      await h.fact('all-closed-empty', 'runner', 'keyStatuses sizes after close', () => sessions.every((s) => s.session.keyStatuses.size === 0));
     },
   };
   await runCases(h, CASES, cases);
