@@ -22,6 +22,7 @@ interface CaseScenario {
   more?: (t: Timeline) => Check[];
   /** A sentence before the table, for the catalog document. */
   summary?: string;
+  isolation?: 'context';
 }
 
 function scenarioOf(c: CaseScenario): Scenario {
@@ -36,6 +37,7 @@ function scenarioOf(c: CaseScenario): Scenario {
     expected: [c.summary, ...lines].filter(Boolean).join('; '),
     cases: c.cases,
     ...(c.summary ? { summary: c.summary } : {}),
+    ...(c.isolation ? { isolation: c.isolation } : {}),
     page: { module: c.module, params: { ...c.params, cases: run } },
     judge: (record) => judgeCases(record, c.cases, c.more),
   };
@@ -449,6 +451,7 @@ export const CASE_SCENARIOS: readonly Scenario[] = [
     group: 'D',
     spec: [LOAD, '#dom-mediakeysessiontype-persistent-license', CLOSE],
     needs: ['license endpoint', 'persistent-license support'],
+    isolation: 'context',
     module: 'persistent-pages',
     run: ['retrieve'],
     cases: {
@@ -465,6 +468,7 @@ export const CASE_SCENARIOS: readonly Scenario[] = [
     group: 'D',
     spec: [REMOVE, '#clear-key-release-format', '#session-closed', LOAD],
     needs: ['license endpoint', 'persistent-license support'],
+    isolation: 'context',
     module: 'persistent-pages',
     run: ['destroy'],
     cases: {
@@ -483,6 +487,7 @@ export const CASE_SCENARIOS: readonly Scenario[] = [
     group: 'D',
     spec: [LOAD, REMOVE, '#clear-key-release-format', '#session-closed'],
     needs: ['license endpoint', 'persistent-license support'],
+    isolation: 'context',
     module: 'persistent-pages',
     run: ['retrieve-then-destroy'],
     cases: {

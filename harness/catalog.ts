@@ -39,6 +39,11 @@ export interface Scenario {
   cases?: CaseTable;
   /** Case-table scenarios: the setting the cases share, in a sentence. */
   summary?: string;
+  /**
+   * 'context' for scenarios that leave state outliving their document (stored persistent sessions):
+   * they get a browser context of their own. The rest run in a fresh document of a reused tab.
+   */
+  isolation?: 'context';
   /** Playback scenarios that end on a paused frame: photograph it, and compare with this reference scenario's frame (null: only check it is a picture). */
   picture?: { referenceScenario: string | null };
   judge: (record: RunRecord) => Judgement;
@@ -156,6 +161,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expected:
       "Where persistent-license is supported: license → usable → close → closed('closed-by-application'); a new session load(sessionId) → true, usable → remove() → keys 'released', E:message(license-release {kids}) → ack via update → closed('release-acknowledged'); a third session load(sessionId) → false. Unsupported where requestMediaKeySystemAccess rejects persistent-license.",
     page: { module: 'lifecycle-persistent', params: { initDataType: 'keyids', keys: ['key-3'] } },
+    isolation: 'context',
     judge: judgePersistentLifecycle,
   },
   playback({

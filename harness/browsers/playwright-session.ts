@@ -2,7 +2,7 @@
 // and Playwright's own WebKit build.
 import { chromium, firefox, webkit, type Browser, type BrowserContext, type LaunchOptions, type Page } from '@playwright/test';
 import type { BrowserProfile } from './profiles.ts';
-import type { BrowserSession, OpenPage } from './session.ts';
+import { runnerUrl, type BrowserSession, type OpenPage, type StartOptions } from './session.ts';
 
 const TYPES = { chromium, firefox, webkit } as const;
 
@@ -22,11 +22,93 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
     const where = profile.connect?.wsEndpoint ?? profile.executablePath ?? profile.channel ?? `Playwright's ${profile.engine}`;
     throw new Error(`cannot launch ${profile.label} (${where}); run scripts/setup.sh, or pick another set with EME_BROWSERS. ${(err as Error).message.split('\n')[0]}`);
   }
-  const fresh = async (): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    return { context, page: await context.newPage() };
+  // Isolation. A new context costs the browser far more than the scenarios it would hold: measured on
+  // 2 cores, a context + page + runner load takes ~0.7 s of CPU in Chromium and ~1.1 s in Firefox
+  // (Playwright's per-context and per-tab set-up), a navigation in an open tab ~0.16 s and ~0.3 s.
+  // So each scenario gets a document nothing else has used, in a few tabs of one context per worker
+  // that are readied (navigated to the runner) while another scenario runs. State a document leaves
+  // behind it is discarded with it; what outlives a document (origin storage, stored sessions) is
+  // only written by scenarios that ask for `isolation: 'context'`, which get a context of their own.
+  // A tab whose run did not end cleanly (crash, hang) is closed rather than reused.
+  const TABS = 3;
+  interface Tab { page: Page; crashed: Promise<string> }
+  const armTab = async (tab: Tab, url: string): Promise<Tab> => {
+    await tab.page.goto(url, { waitUntil: 'load' });
+    // Module scripts run before the load event, so the runner has settled by now unless it broke.
+    const state = await tab.page
+      .waitForFunction(() => document.body?.dataset['state'], undefined, { timeout: 10_000 })
+      .then((handle) => handle.jsonValue(), () => 'none');
+    if (state !== 'armed') throw new Error(`the runner page at ${url} did not arm (state: ${String(state)})`);
+    return tab;
   };
-  let spare: Promise<{ context: BrowserContext; page: Page }> | null = null;
+  const tabOf = (page: Page): Tab => ({
+    page,
+    crashed: new Promise<string>((resolve) => page.once('crash', () => resolve('the page crashed (renderer process gone) before it reported'))),
+  });
+  const openTab = async (context: BrowserContext, url: string): Promise<Tab> => {
+    const page = await context.newPage();
+    return armTab(tabOf(page), url).catch(async (err: unknown) => {
+      await page.close().catch(() => undefined);
+      throw err;
+    });
+  };
+  let shared: Promise<BrowserContext> | null = null;
+  const sharedContext = () => (shared ??= browser.newContext({ ignoreHTTPSErrors: true }));
+  let poolUrl = '';
+  let tabsOpen = 0;
+  const ready: Promise<Tab>[] = [];
+  const pending = new Set<Promise<unknown>>(); // closes and re-arms in flight; close() waits for them
+  const track = (work: Promise<unknown>) => {
+    const done = work.catch(() => undefined);
+    pending.add(done);
+    void done.then(() => pending.delete(done));
+  };
+  const retire = (tab: Tab) => {
+    tabsOpen--;
+    track(tab.page.close());
+  };
+  // Chromium renders video only in the topmost of a context's windows (the others count as occluded:
+  // no presented frames, 4 s screenshots), so a run's tab is brought to the front, and no tab may be
+  // created while a run is on: takeTab() waits for the creations it starts.
+  const creating = new Set<Promise<unknown>>();
+  const addTab = (url: string) => {
+    tabsOpen++;
+    const page = sharedContext().then((context) => context.newPage());
+    const created = page.catch(() => undefined);
+    creating.add(created);
+    void created.then(() => creating.delete(created));
+    const tab = page.then((p) => armTab(tabOf(p), url).catch(async (err: unknown) => {
+      await p.close().catch(() => undefined);
+      throw err;
+    }));
+    tab.catch(() => tabsOpen--);
+    ready.push(tab);
+  };
+  const takeTab = async (url: string): Promise<Tab> => {
+    if (url !== poolUrl) {
+      for (const tab of ready.splice(0)) void tab.then(retire, () => undefined);
+      poolUrl = url;
+    }
+    if (!ready.length) addTab(url);
+    const next = ready.shift()!;
+    while (tabsOpen < TABS) addTab(url);
+    let tab: Tab;
+    try {
+      tab = await next;
+    } catch {
+      // That tab failed to arm; a second failure is the one reported.
+      tabsOpen++;
+      tab = await sharedContext().then((context) => openTab(context, url)).catch((err: unknown) => {
+        tabsOpen--;
+        throw err;
+      });
+    }
+    await Promise.all(creating);
+    await tab.page.bringToFront();
+    return tab;
+  };
+  const start = (page: Page, runId: string) =>
+    page.evaluate((id) => (window as unknown as { emeRunner: { start(id: string): void } }).emeRunner.start(id), runId);
   return {
     identity: {
       project: profile.project,
@@ -40,24 +122,39 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
       args: profile.args,
       prefs: profile.prefs,
     },
-    async open(url: string): Promise<OpenPage> {
-      // Every scenario gets a fresh context and page; the next pair is made while this one runs,
-      // hiding most of the 170-300 ms a new page costs. (One shared context per worker was measured
-      // too: no faster in Firefox, slower in Chromium.)
-      const { context, page } = await (spare ?? fresh());
-      spare = fresh();
-      const lost = new Promise<string>((resolve) => page.once('crash', () => resolve('the page crashed (renderer process gone) before it reported')));
-      // Only the navigation needs to have started: tests wait for the page's own report.
-      await page.goto(url, { waitUntil: 'commit' });
-      return {
-        lost,
+    async startRun(baseURL: string, runId: string, options: StartOptions = {}): Promise<OpenPage> {
+      const url = runnerUrl(baseURL);
+      const shot = (page: Page) => ({
         screenshot: () => page.screenshot(),
-        screenshotElement: (selector) => page.locator(selector).first().screenshot({ animations: 'disabled' }),
-        close: () => context.close(),
+        screenshotElement: (selector: string) => page.locator(selector).first().screenshot({ animations: 'disabled' }),
+      });
+      if (options.isolation === 'context') {
+        const context = await browser.newContext({ ignoreHTTPSErrors: true });
+        const tab = await openTab(context, url).catch(async (err: unknown) => {
+          await context.close();
+          throw err;
+        });
+        await start(tab.page, runId);
+        return { lost: tab.crashed, ...shot(tab.page), close: async () => track(context.close()) };
+      }
+      const tab = await takeTab(url);
+      await start(tab.page, runId);
+      return {
+        lost: tab.crashed,
+        ...shot(tab.page),
+        close: async ({ clean } = { clean: false }) => {
+          if (!clean || tab.page.isClosed()) return retire(tab);
+          // Ready it again in the background: a new document for the next scenario.
+          const rearmed = armTab(tab, poolUrl);
+          rearmed.catch(() => retire(tab));
+          ready.push(rearmed);
+          track(rearmed);
+        },
       };
     },
     async close() {
-      await spare?.then(({ context }) => context.close()).catch(() => undefined);
+      for (const tab of ready.splice(0)) void tab.then(retire, () => undefined);
+      await Promise.all(pending);
       await browser.close();
     },
   };

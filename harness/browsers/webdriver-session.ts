@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import WebDriver, { type Client } from 'webdriver';
 import { freePort, startXvfb, stopProcess, waitForPort, type VirtualDisplay } from './processes.ts';
 import type { BrowserProfile } from './profiles.ts';
-import type { BrowserSession, OpenPage } from './session.ts';
+import { runnerUrl, type BrowserSession, type OpenPage } from './session.ts';
 
 const SESSION_TIMEOUT_MS = 20_000;
 
@@ -54,6 +54,8 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
       connectionRetryCount: 0,
     });
     const caps = client.capabilities as Record<string, unknown>;
+    // The session's first window stays open on about:blank, so closing a run's window never ends it.
+    const home = await client.getWindowHandle();
     return {
       identity: {
         project: profile.project,
@@ -67,7 +69,14 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
         args: wd.browserArgs,
         prefs: profile.prefs,
       },
-      async open(url: string): Promise<OpenPage> {
+      async startRun(baseURL: string, runId: string): Promise<OpenPage> {
+        // Each run gets a window of its own, closed afterwards: navigating one window from run to run
+        // would leave each finished document in WebKit's back/forward cache, still alive. (Readying the
+        // next window while a run is on was tried: WebDriver runs one command at a time, so with short
+        // runs it only moved the wait.)
+        const { handle } = await client.createWindow('window');
+        await client.switchToWindow(handle);
+        const url = runnerUrl(baseURL, runId);
         await client.navigateTo(url);
         // A refused navigation (e.g. an untrusted certificate) leaves WebKit on about:blank silently.
         const landed = await client.getUrl();
@@ -83,7 +92,8 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
             return Buffer.from(await client.takeElementScreenshot(id), 'base64');
           },
           close: async () => {
-            await client.navigateTo('about:blank');
+            await client.closeWindow();
+            await client.switchToWindow(home);
           },
         };
       },

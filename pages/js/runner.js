@@ -1,5 +1,10 @@
-// Runs the one scenario a run names (runner.html?run=<id>), then reports the page's timeline to the
-// server, which is where tests read it from (so any driver can run this page).
+// Runs the one scenario a run names, then reports the page's timeline to the server, which is where
+// tests read it from (so any driver can run this page). Two ways in:
+// - runner.html?run=<id> runs at once (WebDriver, or a person debugging a run);
+// - runner.html with no run loads, then waits for window.emeRunner.start(<id>). A driver can ready
+//   such a page (in a new tab, or a used tab navigated anew) while the previous scenario runs,
+//   hiding the page load.
+//   It runs at most one scenario: every scenario still gets a document nothing else has used.
 import { Recorder, PreconditionFailed, StepFailed } from './recorder.js';
 import { Harness, emeApiSurface } from './harness.js';
 
@@ -40,17 +45,36 @@ async function report(runId, timeline) {
   throw lastError;
 }
 
-async function main() {
-  const runId = new URLSearchParams(location.search).get('run');
-  if (!runId) {
-    show('no run: open runner.html?run=<id> with an id from POST /api/runs');
-    document.body.dataset.state = 'no-run';
-    return;
+// A tab reused for a new document must not keep the previous one alive (a back/forward cache entry
+// would keep its sessions and media): each document says on leaving whether it was kept, and the next
+// document in the tab refuses to run after one that was.
+const LEFT_KEY = 'eme-compat:previous-document';
+addEventListener('pagehide', (event) => {
+  try {
+    sessionStorage.setItem(LEFT_KEY, JSON.stringify({ persisted: event.persisted }));
+  } catch {
+    // storage refused (e.g. an opaque origin): nothing to check against
   }
+});
+
+function previousDocumentKept() {
+  try {
+    const left = JSON.parse(sessionStorage.getItem(LEFT_KEY) ?? 'null');
+    sessionStorage.removeItem(LEFT_KEY);
+    return left?.persisted === true;
+  } catch {
+    return false;
+  }
+}
+
+async function runScenario(runId) {
   const rec = new Recorder();
   rec.listeners.add((e) => { log.textContent += `#${e.seq} ${e.t.toFixed(1)}ms ${e.type} ${e.target}.${e.name}\n`; });
   let outcome;
   try {
+    if (previousDocumentKept()) {
+      throw new Error('the previous document in this tab was kept in the back/forward cache, so its sessions may still be alive: isolation between scenarios is not assured');
+    }
     const run = await fetchJson(`/api/runs/${runId}`);
     show(`running ${run.scenario}`);
     rec.note('runner', 'start', { scenario: run.scenario, module: run.module, params: run.params, keyIds: run.keyIds });
@@ -72,7 +96,24 @@ async function main() {
   document.body.dataset.state = 'done';
 }
 
-main().catch((error) => {
+function fail(error) {
   show(`runner failed: ${error}`);
   document.body.dataset.state = 'failed';
-});
+}
+
+const runId = new URLSearchParams(location.search).get('run');
+if (runId) {
+  runScenario(runId).catch(fail);
+} else {
+  let started = false;
+  window.emeRunner = {
+    start(id) {
+      if (started) throw new Error('this runner page has already run a scenario; open a fresh one');
+      if (typeof id !== 'string' || !id) throw new TypeError('emeRunner.start() needs a run id from POST /api/runs');
+      started = true;
+      runScenario(id).catch(fail);
+    },
+  };
+  show('armed: waiting for emeRunner.start(<run id>) (or open runner.html?run=<id> with an id from POST /api/runs)');
+  document.body.dataset.state = 'armed';
+}

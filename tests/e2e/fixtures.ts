@@ -41,6 +41,7 @@ interface WorkerFixtures {
   emeBrowser: BrowserSession;
   /** Reference frames (clear renditions) photographed once per worker, by reference scenario id. */
   referenceFrames: Map<string, Promise<ReferenceFrame | null>>;
+  expectations: Expectations;
 }
 
 /** Browser start-up time per worker process (a worker runs one project at a time). */
@@ -85,13 +86,15 @@ async function stableShot(page: OpenPage, accept: (png: Buffer) => boolean = () 
 }
 
 /** Registers a run, opens the runner, waits for the page's timeline, and photographs a held frame. */
-async function executeRun(browser: BrowserSession, baseURL: string, scenarioId: string, photograph: boolean, waitMs = RECORD_WAIT_MS, accept?: (png: Buffer) => boolean): Promise<CompletedRun> {
-  const run = await api<{ id: string; runnerPath: string }>(`${baseURL}/api/runs`, {
+async function executeRun(browser: BrowserSession, baseURL: string, scenario: Scenario, photograph: boolean, waitMs = RECORD_WAIT_MS, accept?: (png: Buffer) => boolean): Promise<CompletedRun> {
+  const scenarioId = scenario.id;
+  const run = await api<{ id: string }>(`${baseURL}/api/runs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ scenario: scenarioId, project: browser.identity.project, params: runParams() }),
   });
-  const page = await browser.open(`${baseURL}${run.runnerPath}`);
+  const page = await browser.startRun(baseURL, run.id, { isolation: scenario.isolation ?? 'document' });
+  let clean = false;
   try {
     const recordUrl = `${baseURL}/api/runs/${run.id}/record`;
     const waited = await Promise.race([
@@ -109,14 +112,14 @@ async function executeRun(browser: BrowserSession, baseURL: string, scenarioId: 
     }
     const ready = record.page?.entries.some((e) => e.type === 'note' && e.name === 'picture-ready');
     const frame = photograph && ready ? await stableShot(page, accept) : null;
+    clean = !waited.lost && waited.record?.finished === true;
     return { runId: run.id, record, frame };
   } finally {
-    await page.close();
+    await page.close({ clean });
   }
 }
 
 interface TestFixtures {
-  expectations: Expectations;
   runScenario: (scenario: Scenario, options?: { recordWaitMs?: number }) => Promise<ScenarioResult>;
 }
 
@@ -146,15 +149,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   referenceFrames: [async ({}, use) => use(new Map()), { scope: 'worker' }],
 
-  expectations: async ({ expectationsDir, browserSet, emeProfile }, use) => {
-    await use(Expectations.load(expectationsDir, browserSet, emeProfile.project));
-  },
+  expectations: [
+    async ({ expectationsDir, browserSet, emeProfile }, use) => {
+      await use(Expectations.load(expectationsDir, browserSet, emeProfile.project));
+    },
+    { scope: 'worker' },
+  ],
 
   runScenario: async ({ emeBrowser, baseURL, browserSet, expectations, referenceFrames }, use, testInfo) => {
     let pageMs = 0;
     const reference = (id: string): Promise<ReferenceFrame | null> => {
       if (!referenceFrames.has(id)) {
-        referenceFrames.set(id, executeRun(emeBrowser, baseURL!, id, true).then((r) => {
+        referenceFrames.set(id, executeRun(emeBrowser, baseURL!, findScenario(id)!, true).then((r) => {
           pageMs += inPageMs(r.record);
           return r.frame ? { runId: r.runId, png: r.frame } : null;
         }));
@@ -168,7 +174,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       if (refId && !findScenario(refId)) throw new Error(`${scenario.id}: unknown reference scenario ${refId}`);
       const ref = refId ? await reference(refId) : null;
       const matches = (png: Buffer) => !!ref && (comparePictures(png, ref.png).meanAbsDiff ?? Infinity) <= PICTURE_THRESHOLD;
-      const run = await executeRun(emeBrowser, baseURL!, scenario.id, !!scenario.picture, options.recordWaitMs, matches);
+      const run = await executeRun(emeBrowser, baseURL!, scenario, !!scenario.picture, options.recordWaitMs, matches);
       pageMs += inPageMs(run.record);
       let record = run.record;
       if (scenario.picture && run.frame) {

@@ -32,8 +32,8 @@ after(() => new Promise<void>((r) => server.close(() => r())));
 async function runProbe(profile: BrowserProfile): Promise<{ verdict: string; version: string }> {
   const browser = await startBrowser(profile);
   try {
-    const run = (await (await fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'probe.clearkey', project: profile.project }) })).json()) as { id: string; runnerPath: string };
-    const page = await browser.open(`${base}${run.runnerPath}`);
+    const run = (await (await fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'probe.clearkey', project: profile.project }) })).json()) as { id: string };
+    const page = await browser.startRun(base, run.id);
     const record = store.record(run.id).finished ? store.record(run.id) : await store.waitForFinish(run.id, 20_000);
     await page.close();
     return { verdict: findScenario('probe.clearkey')!.judge(record).verdict, version: browser.identity.version };
