@@ -54,7 +54,7 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
       connectionRetryCount: 0,
     });
     const caps = client.capabilities as Record<string, unknown>;
-    // The session's first window stays open on about:blank, so closing a run's window never ends it.
+    // The session's first window stays open, so closing a run's window never ends the session.
     const home = await client.getWindowHandle();
     return {
       identity: {
@@ -70,12 +70,14 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
         prefs: profile.prefs,
       },
       async startRun(baseURL: string, runId: string): Promise<OpenPage> {
-        // Each run gets a window of its own, closed afterwards: navigating one window from run to run
-        // would leave each finished document in WebKit's back/forward cache, still alive. (Readying the
-        // next window while a run is on was tried: WebDriver runs one command at a time, so with short
-        // runs it only moved the wait.)
-        const { handle } = await client.createWindow('window');
-        await client.switchToWindow(handle);
+        // With isolation 'window', each run gets a window of its own, closed afterwards (see the
+        // profile's `isolation`). Readying the next window while a run is on was tried: WebDriver runs
+        // one command at a time, so with short runs it only moved the wait.
+        const ownWindow = wd.isolation === 'window';
+        if (ownWindow) {
+          const { handle } = await client.createWindow('window');
+          await client.switchToWindow(handle);
+        }
         const url = runnerUrl(baseURL, runId);
         await client.navigateTo(url);
         // A refused navigation (e.g. an untrusted certificate) leaves WebKit on about:blank silently.
@@ -92,8 +94,12 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
             return Buffer.from(await client.takeElementScreenshot(id), 'base64');
           },
           close: async () => {
-            await client.closeWindow();
-            await client.switchToWindow(home);
+            if (ownWindow) {
+              await client.closeWindow();
+              await client.switchToWindow(home);
+            } else {
+              await client.navigateTo('about:blank');
+            }
           },
         };
       },

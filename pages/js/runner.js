@@ -25,7 +25,10 @@ async function fetchJson(url, init) {
 function outcomeOf(error) {
   if (error instanceof PreconditionFailed) return { status: 'precondition-failed', reason: error.message };
   if (error instanceof StepFailed) return { status: 'stopped', reason: error.message };
-  return { status: 'harness-error', reason: String(error?.stack ?? error) };
+  // WebKit's stack carries no message line: lead with the message so the reason says what broke.
+  const message = String(error);
+  const stack = typeof error?.stack === 'string' ? error.stack : '';
+  return { status: 'harness-error', reason: stack.includes(message) ? stack : [message, stack].filter(Boolean).join('\n') };
 }
 
 async function report(runId, timeline) {

@@ -52,6 +52,18 @@ function inPageMs(record: RunRecord): number {
   return Math.round(Math.max(0, ...(record.page?.entries.map((e) => e.t) ?? [0])));
 }
 
+/**
+ * Where one test's run time went, for scripts/bench-matrix.ts (milliseconds, summed over the test's
+ * runs, reference runs included): getting a runner page started, the page's own time, waiting for its
+ * report beyond that, and photographing the held frame.
+ */
+interface RunPhases {
+  startMs: number;
+  inPageMs: number;
+  reportMs: number;
+  pictureMs: number;
+}
+
 interface ReferenceFrame {
   runId: string;
   png: Buffer;
@@ -86,8 +98,9 @@ async function stableShot(page: OpenPage, accept: (png: Buffer) => boolean = () 
 }
 
 /** Registers a run, opens the runner, waits for the page's timeline, and photographs a held frame. */
-async function executeRun(browser: BrowserSession, baseURL: string, scenario: Scenario, photograph: boolean, waitMs = RECORD_WAIT_MS, accept?: (png: Buffer) => boolean): Promise<CompletedRun> {
+async function executeRun(browser: BrowserSession, baseURL: string, scenario: Scenario, phases: RunPhases, photograph: boolean, waitMs = RECORD_WAIT_MS, accept?: (png: Buffer) => boolean): Promise<CompletedRun> {
   const scenarioId = scenario.id;
+  const began = performance.now();
   const run = await api<{ id: string }>(`${baseURL}/api/runs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -95,6 +108,8 @@ async function executeRun(browser: BrowserSession, baseURL: string, scenario: Sc
   });
   const page = await browser.startRun(baseURL, run.id, { isolation: scenario.isolation ?? 'document' });
   let clean = false;
+  const started = performance.now();
+  phases.startMs += started - began;
   try {
     const recordUrl = `${baseURL}/api/runs/${run.id}/record`;
     const waited = await Promise.race([
@@ -110,8 +125,12 @@ async function executeRun(browser: BrowserSession, baseURL: string, scenario: Sc
       await api(`${recordUrl.replace(/\/record$/, '')}/evidence`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(lost) });
       record = RunRecord.parse(await api(recordUrl));
     }
+    const reported = performance.now();
+    phases.inPageMs += inPageMs(record);
+    phases.reportMs += Math.max(0, reported - started - inPageMs(record));
     const ready = record.page?.entries.some((e) => e.type === 'note' && e.name === 'picture-ready');
     const frame = photograph && ready ? await stableShot(page, accept) : null;
+    phases.pictureMs += performance.now() - reported;
     clean = !waited.lost && waited.record?.finished === true;
     return { runId: run.id, record, frame };
   } finally {
@@ -157,11 +176,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   runScenario: async ({ emeBrowser, baseURL, browserSet, expectations, referenceFrames }, use, testInfo) => {
-    let pageMs = 0;
+    const phases: RunPhases = { startMs: 0, inPageMs: 0, reportMs: 0, pictureMs: 0 };
     const reference = (id: string): Promise<ReferenceFrame | null> => {
       if (!referenceFrames.has(id)) {
-        referenceFrames.set(id, executeRun(emeBrowser, baseURL!, findScenario(id)!, true).then((r) => {
-          pageMs += inPageMs(r.record);
+        referenceFrames.set(id, executeRun(emeBrowser, baseURL!, findScenario(id)!, phases, true).then((r) => {
           return r.frame ? { runId: r.runId, png: r.frame } : null;
         }));
       }
@@ -174,8 +192,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       if (refId && !findScenario(refId)) throw new Error(`${scenario.id}: unknown reference scenario ${refId}`);
       const ref = refId ? await reference(refId) : null;
       const matches = (png: Buffer) => !!ref && (comparePictures(png, ref.png).meanAbsDiff ?? Infinity) <= PICTURE_THRESHOLD;
-      const run = await executeRun(emeBrowser, baseURL!, scenario, !!scenario.picture, options.recordWaitMs, matches);
-      pageMs += inPageMs(run.record);
+      const run = await executeRun(emeBrowser, baseURL!, scenario, phases, !!scenario.picture, options.recordWaitMs, matches);
       let record = run.record;
       if (scenario.picture && run.frame) {
         const comparison = comparePictures(run.frame, ref?.png ?? null);
@@ -231,7 +248,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await allure.parameter('expected', result.expected.verdicts.join(' | '));
       for (const anchor of scenario.spec) await allure.link(`${SPEC_BASE}${anchor}`, `EME ${anchor}`, 'spec');
       // For scripts/bench-matrix.ts: where this test's time went.
-      testInfo.annotations.push({ type: 'timing', description: JSON.stringify({ worker: testInfo.workerIndex, project: emeBrowser.identity.project, browserStartupMs: startupByWorker.get(testInfo.workerIndex) ?? 0, inPageMs: pageMs }) });
+      const rounded = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
+      testInfo.annotations.push({ type: 'timing', description: JSON.stringify({ worker: testInfo.workerIndex, project: emeBrowser.identity.project, browserStartupMs: startupByWorker.get(testInfo.workerIndex) ?? 0, ...rounded }) });
       return result;
     });
   },

@@ -89,3 +89,11 @@ test('case rules: a wrong value, or a case the page never ran, fails', () => {
   assert.equal(missing.verdict, 'fail');
   assert.ok(missing.checks.some((c) => c.id === 'case:either' && c.observed === 'never ran'));
 });
+
+test('scenarios that can store sessions run in a browser context of their own', () => {
+  // Stored persistent sessions outlive a document; every other scenario shares a context per worker.
+  const storing = SCENARIOS.filter((s) => s.needs.includes('persistent-license support'));
+  assert.ok(storing.length >= 4, 'the persistent-license scenarios are in the catalog');
+  for (const s of storing) assert.equal(s.isolation, 'context', `${s.id} needs isolation: 'context'`);
+  for (const s of SCENARIOS.filter((x) => x.isolation === 'context')) assert.ok(storing.includes(s), `${s.id} asks for a context without storing anything`);
+});
