@@ -45,8 +45,16 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
     page,
     crashed: new Promise<string>((resolve) => page.once('crash', () => resolve('the page crashed (renderer process gone) before it reported'))),
   });
+  // Chromium renders video only in the topmost of a context's windows (the others count as occluded:
+  // no presented frames, 4 s screenshots), so a run's tab is brought to the front, and no tab may be
+  // created while a run is on: takeTab() waits for the page creations under way.
+  const creating = new Set<Promise<unknown>>();
   const openTab = async (context: BrowserContext, url: string): Promise<Tab> => {
-    const page = await context.newPage();
+    const created = context.newPage();
+    const settled = created.catch(() => undefined);
+    creating.add(settled);
+    void settled.then(() => creating.delete(settled));
+    const page = await created;
     return armTab(tabOf(page), url).catch(async (err: unknown) => {
       await page.close().catch(() => undefined);
       throw err;
@@ -67,42 +75,22 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
     tabsOpen--;
     track(tab.page.close());
   };
-  // Chromium renders video only in the topmost of a context's windows (the others count as occluded:
-  // no presented frames, 4 s screenshots), so a run's tab is brought to the front, and no tab may be
-  // created while a run is on: takeTab() waits for the creations it starts.
-  const creating = new Set<Promise<unknown>>();
-  const addTab = (url: string) => {
+  /** A new armed tab of the shared context, counted in the pool while it lives. */
+  const newTab = (url: string): Promise<Tab> => {
     tabsOpen++;
-    const page = sharedContext().then((context) => context.newPage());
-    const created = page.catch(() => undefined);
-    creating.add(created);
-    void created.then(() => creating.delete(created));
-    const tab = page.then((p) => armTab(tabOf(p), url).catch(async (err: unknown) => {
-      await p.close().catch(() => undefined);
-      throw err;
-    }));
+    const tab = sharedContext().then((context) => openTab(context, url));
     tab.catch(() => tabsOpen--);
-    ready.push(tab);
+    return tab;
   };
   const takeTab = async (url: string): Promise<Tab> => {
     if (url !== poolUrl) {
       for (const tab of ready.splice(0)) void tab.then(retire, () => undefined);
       poolUrl = url;
     }
-    if (!ready.length) addTab(url);
-    const next = ready.shift()!;
-    while (tabsOpen < TABS) addTab(url);
-    let tab: Tab;
-    try {
-      tab = await next;
-    } catch {
-      // That tab failed to arm; a second failure is the one reported.
-      tabsOpen++;
-      tab = await sharedContext().then((context) => openTab(context, url)).catch((err: unknown) => {
-        tabsOpen--;
-        throw err;
-      });
-    }
+    const next = ready.shift() ?? newTab(url);
+    while (tabsOpen < TABS) ready.push(newTab(url));
+    // A tab that failed to arm is replaced once; a second failure is the one reported.
+    const tab = await next.catch(() => newTab(url));
     await Promise.all(creating);
     await tab.page.bringToFront();
     return tab;

@@ -3,29 +3,17 @@
 // the browser here because it caches pages that Chromium and Firefox refuse to (EME pages).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createHarness } from '../../server/app.ts';
-import { KeyStore } from '../../server/keystore.ts';
-import { RunStore } from '../../server/run-store.ts';
 import { BrowserProfile, loadProfiles } from '../../harness/browsers/profiles.ts';
 import { startBrowser } from '../../harness/browsers/session.ts';
 import type { RunRecord } from '../../harness/record.ts';
+import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
 
-let server: Server;
-let base = '';
-let store: RunStore;
+let harness: LoopbackHarness;
 
 before(async () => {
-  store = await RunStore.open(await mkdtemp(join(tmpdir(), 'eme-isolation-')));
-  server = createServer(createHarness({ store, keys: KeyStore.load('media/keys.json') }).listener);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const a = server.address();
-  base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  harness = await startLoopbackHarness('isolation');
 });
-after(() => new Promise<void>((r) => server.close(() => r())));
+after(() => harness.close());
 
 /** Runs probe.clearkey twice in one browser session and returns both records. */
 async function twoRuns(isolation: 'window' | 'navigate', browserArgs: string[]): Promise<RunRecord[]> {
@@ -35,10 +23,9 @@ async function twoRuns(isolation: 'window' | 'navigate', browserArgs: string[]):
   try {
     const records: RunRecord[] = [];
     for (let i = 0; i < 2; i++) {
-      const response = await fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'probe.clearkey', project: 'isolation' }) });
-      const run = (await response.json()) as { id: string };
-      const page = await browser.startRun(base, run.id);
-      records.push(store.record(run.id).finished ? store.record(run.id) : await store.waitForFinish(run.id, 20_000));
+      const runId = await harness.newRun('probe.clearkey', 'isolation');
+      const page = await browser.startRun(harness.base, runId);
+      records.push(await harness.finished(runId));
       await page.close({ clean: true });
     }
     return records;

@@ -3,38 +3,26 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type BrowserServer } from '@playwright/test';
-import { createHarness } from '../../server/app.ts';
-import { KeyStore } from '../../server/keystore.ts';
-import { RunStore } from '../../server/run-store.ts';
 import { BrowserProfile, loadProfiles } from '../../harness/browsers/profiles.ts';
 import { startBrowser } from '../../harness/browsers/session.ts';
 import { freePort, startXvfb, stopProcess, waitForPort, type VirtualDisplay } from '../../harness/browsers/processes.ts';
 import { findScenario } from '../../harness/catalog.ts';
+import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
 
-let server: Server;
-let base = '';
-let store: RunStore;
+let harness: LoopbackHarness;
 
 before(async () => {
-  store = await RunStore.open(await mkdtemp(join(tmpdir(), 'eme-remote-')));
-  server = createServer(createHarness({ store, keys: KeyStore.load('media/keys.json') }).listener);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const a = server.address();
-  base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  harness = await startLoopbackHarness('remote');
 });
-after(() => new Promise<void>((r) => server.close(() => r())));
+after(() => harness.close());
 
 async function runProbe(profile: BrowserProfile): Promise<{ verdict: string; version: string }> {
   const browser = await startBrowser(profile);
   try {
-    const run = (await (await fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'probe.clearkey', project: profile.project }) })).json()) as { id: string };
-    const page = await browser.startRun(base, run.id);
-    const record = store.record(run.id).finished ? store.record(run.id) : await store.waitForFinish(run.id, 20_000);
+    const runId = await harness.newRun('probe.clearkey', profile.project);
+    const page = await browser.startRun(harness.base, runId);
+    const record = await harness.finished(runId);
     await page.close();
     return { verdict: findScenario('probe.clearkey')!.judge(record).verdict, version: browser.identity.version };
   } finally {

@@ -1,27 +1,21 @@
 // The real Express app on a loopback port: a Clear Key round trip, and bad input on every endpoint.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createHarness, LIMITS } from '../../server/app.ts';
+import { request as httpRequest } from 'node:http';
+import { LIMITS } from '../../server/app.ts';
 import { KeyStore } from '../../server/keystore.ts';
-import { RunStore } from '../../server/run-store.ts';
+import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
 
-let server: Server;
+let harness: LoopbackHarness;
 let base = '';
 const keys = KeyStore.load('media/keys.json');
 const kid1 = keys.keyIds()['key-1']!;
 
 before(async () => {
-  const store = await RunStore.open(await mkdtemp(join(tmpdir(), 'eme-server-')));
-  server = createServer(createHarness({ store, keys }).listener);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  harness = await startLoopbackHarness('server');
+  base = harness.base;
 });
-after(() => new Promise<void>((r) => server.close(() => r())));
+after(() => harness.close());
 
 async function newRun(): Promise<string> {
   const res = await fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'lifecycle.temporary.keyids', project: 'unit' }) });
