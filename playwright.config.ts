@@ -3,11 +3,13 @@
 import { defineConfig } from '@playwright/test';
 import { cpus } from 'node:os';
 import { browserSetName, loadProfiles, type BrowserProfile } from './harness/browsers/profiles.ts';
+import { reporters } from './report/reporters.ts';
 
 const port = Number(process.env['EME_PORT'] ?? 8787);
 const baseURL = process.env['EME_BASE_URL'] ?? `http://127.0.0.1:${port}`;
 const profiles = loadProfiles();
 const browserSet = browserSetName();
+const retries = Number(process.env['EME_RETRIES'] ?? (process.env['CI'] ? 1 : 0));
 // One folder per invocation: the server reloads its folder on start, and old runs need not be read.
 const runsDir = process.env['EME_RUNS_DIR'] ?? `out/runs/${new Date().toISOString().replace(/[:.]/g, '-')}`;
 
@@ -17,16 +19,14 @@ export default defineConfig<object, { emeProfile: BrowserProfile; browserSet: st
   fullyParallel: true,
   forbidOnly: !!process.env['CI'],
   // A retry catches a flaky scenario; the reporter keeps every attempt's verdict and says so.
-  retries: Number(process.env['EME_RETRIES'] ?? (process.env['CI'] ? 1 : 0)),
+  retries,
   workers: Number(process.env['EME_WORKERS'] ?? Math.max(2, cpus().length)),
   timeout: 60_000,
-  reporter: [
-    ['list'],
-    ['./report/compat-reporter.ts', { outputDir: process.env['EME_REPORT_DIR'] ?? 'reports' }],
-    ['json', { outputFile: 'out/playwright-results.json' }],
-    ['allure-playwright', { resultsDir: 'out/allure-results', detail: false, suiteTitle: true }],
-  ],
-  use: { baseURL },
+  // A --reporter on the command line replaces this list; globalSetup then says the compat reports are off.
+  reporter: reporters({ merged: false }),
+  globalSetup: './harness/global-setup.ts',
+  // Traces where they help: the failed test's, or the first retry's when retries are on.
+  use: { baseURL, trace: retries ? 'on-first-retry' : 'retain-on-failure' },
   webServer: process.env['EME_BASE_URL']
     ? undefined
     : {

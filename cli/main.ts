@@ -5,12 +5,16 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, write
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCENARIOS, GROUPS, NOT_APPLICABLE } from '../harness/catalog.ts';
+import { SCENARIOS, GROUPS, NOT_APPLICABLE, scenarioTestTitle } from '../harness/catalog.ts';
 import { BROWSER_SETS, loadProfiles } from '../harness/browsers/profiles.ts';
 import { readReport } from '../report/schema.ts';
 import { formatSummary } from '../report/summary.ts';
-import { REPORT_INDEX } from '../report/compat-reporter.ts';
-import { diffExpectations, gateReports, proposeExpectations } from '../report/gate.ts';
+import { REPORT_INDEX, type RunIndex } from '../report/compat-reporter.ts';
+import { diffExpectations, formatGate, formatGateMarkdown, gate, GATE_EXIT, proposeExpectations } from '../report/gate.ts';
+import { plannedCoverage } from '../report/coverage.ts';
+import { describeMissing, findMissingBrowsers } from '../harness/browsers/preflight.ts';
+import { projectMatcher } from '../harness/selection.ts';
+import { appendFileSync } from 'node:fs';
 import { buildDashboard } from '../report/dashboard.ts';
 import { renderCatalog } from '../report/catalog-doc.ts';
 import { Expectations } from '../harness/expectations.ts';
@@ -32,27 +36,39 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Usage and configuration errors: one line, no stack, exit 2 (the code means nothing else). */
 function fail(message: string): never {
-  console.error(`eme-compat: ${message}`);
-  process.exit(2);
+  console.error(`eme-compat: ${message.replace(/\s*\n\s*/g, '; ')}`);
+  process.exit(GATE_EXIT.usage);
+}
+
+/** Several narrowing patterns as one Playwright --grep (each must match). */
+function allOf(patterns: string[]): string {
+  return patterns.length === 1 ? patterns[0]! : `^${patterns.map((p) => `(?=.*(?:${p}))`).join('')}`;
 }
 
 const program = new Command('eme-compat')
   .description('W3C Encrypted Media Extensions compatibility harness: real browsers, a real Clear Key server, recorded sequences.')
   .showHelpAfterError()
+  // Commander's own usage errors exit 2 like ours (handled at parseAsync); help exits 0.
+  .exitOverride()
   .configureHelp({ sortSubcommands: true });
 
 program
   .command('run')
   .description('run the scenario catalog in the chosen browsers and write one compatibility report per browser')
+  .argument('[playwright-args...]', 'further arguments for `playwright test`, after -- (e.g. -- --retries 2 --headed)')
   .option('-b, --browsers <set>', `browser set (${BROWSER_SETS.join(', ')}; comma-join several) or a JSON file of profiles`, process.env['EME_BROWSERS'] ?? 'debian')
   .option('-p, --project <names...>', 'only these browser projects (see `eme-compat browsers`)')
   .option('-s, --scenario <regexp>', 'only scenarios whose id matches (see `eme-compat scenarios`)')
+  .option('--group <letters>', `only these catalog groups, e.g. B or B,C (${Object.keys(GROUPS).join('')})`)
+  .option('-g, --grep <regexp>', "only tests whose title or tags match (Playwright's --grep)")
   .option('-w, --workers <n>', 'parallel browser workers', positiveInt)
   .option('-o, --report-dir <dir>', 'where the JSON reports go', process.env['EME_REPORT_DIR'] ?? 'reports')
   .option('--shard <i/n>', 'run shard i of n', shard)
+  .option('--reporter <names>', 'extra Playwright reporters (comma-separated); the compatibility reports are always written')
   .addOption(new Option('--port <port>', 'port of the harness server').argParser(positiveInt))
-  .action((opts: { browsers: string; project?: string[]; scenario?: string; workers?: number; reportDir: string; shard?: string; port?: number }) => {
+  .action((passThrough: string[], opts: { browsers: string; project?: string[]; scenario?: string; group?: string; grep?: string; workers?: number; reportDir: string; shard?: string; reporter?: string; port?: number }) => {
     let profiles;
     try {
       profiles = loadProfiles(opts.browsers);
@@ -60,9 +76,13 @@ program
       fail((err as Error).message);
     }
     const known = profiles.map((p) => p.project);
-    for (const p of opts.project ?? []) if (!known.includes(p)) fail(`no project "${p}" in browser set ${opts.browsers}; it has ${known.join(', ')}`);
+    for (const p of opts.project ?? []) if (!known.some(projectMatcher([p]))) fail(`no project "${p}" in browser set ${opts.browsers}; it has ${known.join(', ')}`);
+    const chosen = opts.project ? profiles.filter((p) => projectMatcher(opts.project!)(p.project)) : profiles;
+    const missing = findMissingBrowsers(chosen);
+    if (missing.length) fail(describeMissing(missing));
     const args = [createRequire(import.meta.url).resolve('@playwright/test/cli'), 'test'];
     for (const p of opts.project ?? []) args.push('--project', p);
+    const narrowing: string[] = [];
     if (opts.scenario !== undefined) {
       let pattern: RegExp;
       try {
@@ -72,12 +92,37 @@ program
       }
       const ids = SCENARIOS.map((s) => s.id).filter((id) => pattern.test(id));
       if (!ids.length) fail(`--scenario ${opts.scenario} matches no scenario id (see eme-compat scenarios)`);
-      args.push('--grep', `(?:${ids.map(escapeRegExp).join('|')}):`);
+      narrowing.push(`(?:${ids.map(escapeRegExp).join('|')}):`);
+    }
+    if (opts.group !== undefined) {
+      const groups = opts.group.split(/[,\s]+/).filter(Boolean).map((g) => g.toUpperCase());
+      const bad = groups.filter((g) => !(g in GROUPS));
+      if (bad.length || !groups.length) fail(`--group ${opts.group}: groups are ${Object.keys(GROUPS).join(', ')}`);
+      narrowing.push(`@group-(?:${groups.join('|')})\\b`);
+    }
+    if (opts.grep !== undefined) {
+      try {
+        new RegExp(opts.grep);
+      } catch (err) {
+        fail(`--grep is not a regular expression: ${(err as Error).message}`);
+      }
+      narrowing.push(opts.grep);
+    }
+    if (narrowing.length) {
+      const grep = allOf(narrowing);
+      const matching = SCENARIOS.filter((s) => new RegExp(grep).test(`${scenarioTestTitle(s)} @eme @group-${s.group}`));
+      if (!matching.length) fail(`the selection (${narrowing.join(' and ')}) matches no scenario (see eme-compat scenarios)`);
+      args.push('--grep', grep);
     }
     if (opts.workers) args.push('--workers', String(opts.workers));
     if (opts.shard) args.push('--shard', opts.shard);
+    // Playwright's --reporter replaces the configured list; the compat reporter and the verdict list stay in it.
+    if (opts.reporter) args.push('--reporter', [...opts.reporter.split(','), './report/verdict-list-reporter.ts', './report/compat-reporter.ts', 'json'].join(','));
+    args.push(...passThrough);
     const env = { ...process.env, EME_BROWSERS: opts.browsers, EME_REPORT_DIR: opts.reportDir, ...(opts.port ? { EME_PORT: String(opts.port) } : {}) };
-    console.log(`eme-compat: ${opts.project?.join(', ') ?? known.join(', ')} × ${opts.scenario ? `scenarios matching ${opts.scenario}` : `${SCENARIOS.length} scenarios`} → ${opts.reportDir}/`);
+    // allure-playwright adds to its folder; a report must show this run's results only.
+    rmSync('out/allure-results', { recursive: true, force: true });
+    console.log(`eme-compat: ${chosen.map((p) => p.project).join(', ')} × ${narrowing.length ? `scenarios matching ${narrowing.join(' and ')}` : `${SCENARIOS.length} scenarios`} → ${opts.reportDir}/`);
     const child = spawn(process.execPath, args, { stdio: 'inherit', env });
     child.on('exit', (code, signal) => {
       // Everything a run produces, from one command: the reports and exports (written by the run), the
@@ -90,6 +135,7 @@ program
       }
       const allure = spawnSync(fileURLToPath(new URL('../node_modules/.bin/allure', import.meta.url)), ['generate', 'out/allure-results', '-o', 'out/allure-report'], { stdio: ['ignore', 'ignore', 'inherit'] });
       console.log(allure.status === 0 ? 'eme-compat: Allure report → out/allure-report/index.html' : 'eme-compat: Allure report not built (npm run allure)');
+      console.log('eme-compat: Playwright report → out/playwright-report/index.html (npx playwright show-report out/playwright-report)');
       process.exit(code ?? (signal ? 1 : 0));
     });
   });
@@ -104,12 +150,18 @@ program
   });
 
 /** The reports a run wrote (and their file names), validated; exits with a clear message when there are none. */
-function readRunFiles(dir: string): { reports: CompatReport[]; files: string[] } {
-  const index = join(dir, REPORT_INDEX);
-  if (!existsSync(index)) fail(`${index} not found: run \`eme-compat run\` first, or name the report directory`);
-  const { reports: files } = JSON.parse(readFileSync(index, 'utf8')) as { reports: string[] };
+function readRunFiles(dir: string): { reports: CompatReport[]; files: string[]; index: RunIndex } {
+  const indexPath = join(dir, REPORT_INDEX);
+  if (!existsSync(indexPath)) fail(`${indexPath} not found: run \`eme-compat run\` first, or name the report directory`);
+  let index: RunIndex;
   try {
-    return { reports: files.map((f) => readReport(resolve(dir, f))), files };
+    index = JSON.parse(readFileSync(indexPath, 'utf8')) as RunIndex;
+    if (!Array.isArray(index.reports)) throw new Error('it lists no "reports"');
+  } catch (err) {
+    fail(`cannot read ${indexPath}: ${(err as Error).message}`);
+  }
+  try {
+    return { reports: index.reports.map((f) => readReport(resolve(dir, f))), files: index.reports, index };
   } catch (err) {
     fail((err as Error).message);
   }
@@ -121,29 +173,61 @@ function readRun(dir: string): CompatReport[] {
 
 program
   .command('gate')
-  .description('check a stored run against the expectation files; exit 1 on any unexpected verdict')
+  .description('check a stored run against the expectation files and against what it was meant to cover')
   .argument('[dir]', 'report directory', 'reports')
   .option('-e, --expectations <dir>', 'expectations folder', 'expectations')
-  .action((dir: string, o: { expectations: string }) => {
-    const reports = readRun(dir);
-    const findings = gateReports(reports, (project) => Expectations.load(o.expectations, reports.find((r) => r.browser.project === project)!.run.browserSet, project));
-    const total = reports.reduce((n, r) => n + r.scenarios.length, 0);
-    if (!findings.length) {
-      console.log(`gate: ${total} verdicts in ${reports.length} report(s), all as expected`);
-      return;
+  .option('-b, --browsers <set>', "browser set whose projects the run must cover (default: the run's own)")
+  .option('-p, --project <names...>', 'projects the run must cover (default: as the run was asked, else every project of the set)')
+  .option('-g, --grep <regexp>', 'scenarios the run must cover, by title and tags (default: as the run was asked, else the whole catalog)')
+  .option('--fail-on-unexpected-pass', 'an unexpected pass fails the gate too (default: listed, not failing)')
+  .option('--summary <file>', 'append a Markdown summary to this file (default: $GITHUB_STEP_SUMMARY when set)')
+  .addHelpText('after', `
+Exit codes:
+  ${GATE_EXIT.ok}  every planned verdict is present and expected
+  ${GATE_EXIT.unexpected}  unexpected verdicts (regressions; unexpected passes with --fail-on-unexpected-pass)
+  ${GATE_EXIT.usage}  usage or configuration error (bad arguments, unreadable reports, malformed expectations)
+  ${GATE_EXIT.incomplete}  incomplete coverage: projects, scenarios or shards missing (verdicts present are expected)`)
+  .action((dir: string, o: { expectations: string; browsers?: string; project?: string[]; grep?: string; failOnUnexpectedPass?: boolean; summary?: string }) => {
+    const { reports, index } = readRunFiles(dir);
+    const set = o.browsers ?? index.browserSet?.replace(/\+/g, ',') ?? reports[0]?.run.browserSet.replace(/\+/g, ',') ?? 'debian';
+    let coverage;
+    try {
+      const profiles = loadProfiles(set);
+      const recorded = index.selection;
+      const selection = {
+        projects: o.project ?? recorded?.projects ?? null,
+        grep: o.grep ?? recorded?.grep ?? null,
+        grepInvert: o.grep ? null : (recorded?.grepInvert ?? null),
+      };
+      const from = [
+        `browser set ${set}`,
+        selection.projects ? `projects ${selection.projects.join(', ')}${o.project ? '' : ' (as recorded)'}` : 'every project',
+        selection.grep ? `grep ${selection.grep}${o.grep ? '' : ' (as recorded)'}` : 'the whole catalog',
+      ].join(', ');
+      const extraGaps = [
+        ...(recorded?.shard ? [`the run is shard ${recorded.shard}: gate the merged reports of every shard`] : []),
+        ...(index.status === 'interrupted' ? ['the run was interrupted'] : []),
+      ];
+      coverage = { planned: plannedCoverage(profiles, selection), from, extraGaps };
+    } catch (err) {
+      fail(`${(err as Error).message}${o.browsers ? '' : ` (the run used browser set "${set}"; name its profiles with --browsers <set or file>)`}`);
     }
-    for (const f of findings) {
-      const label = { regression: 'REGRESSION', 'unexpected-pass': 'UNEXPECTED PASS', flaky: 'FLAKY' }[f.kind];
-      console.log(`${label}  ${f.project}  ${f.scenario}: ${f.verdict}, expected ${f.expected.join(' | ')} (${f.source})`);
-      console.log(`    ${f.reason}`);
+    let result;
+    try {
+      result = gate(reports, (project) => Expectations.load(o.expectations, reports.find((r) => r.browser.project === project)!.run.browserSet, project), coverage, { failOnUnexpectedPass: o.failOnUnexpectedPass });
+    } catch (err) {
+      fail((err as Error).message);
     }
-    const failing = findings.filter((f) => f.kind !== 'flaky').length;
-    if (!failing) {
-      console.log(`\ngate: every final verdict as expected; ${findings.length} flaky (list its verdicts as intermittent in the expectations once understood)`);
-      return;
+    console.log(formatGate(result, dir));
+    const summary = o.summary ?? process.env['GITHUB_STEP_SUMMARY'];
+    if (summary) {
+      try {
+        appendFileSync(summary, formatGateMarkdown(result) + '\n');
+      } catch (err) {
+        fail(`cannot write the summary to ${summary}: ${(err as Error).message}`);
+      }
     }
-    console.log(`\ngate: ${failing} of ${total} verdicts unexpected; update the expectations with \`eme-compat expectations ${dir} --write\` if the change is intended`);
-    process.exit(1);
+    process.exit(result.exitCode);
   });
 
 program
@@ -168,6 +252,32 @@ program
       }
     }
     if (changes && !o.write) console.log('\nnothing written; add --write to apply');
+  });
+
+/** Runs merge-reports over a folder of blob reports; the compat reports' index is the evidence it worked. */
+function mergeBlobs(blobDir: string, reportDir: string, env: NodeJS.ProcessEnv): void {
+  if (!existsSync(blobDir)) fail(`${blobDir} does not exist: no blob reports to merge`);
+  const blobs = readdirSync(blobDir).filter((f) => f.endsWith('.zip'));
+  if (!blobs.length) fail(`${blobDir} holds no blob reports (*.zip)`);
+  console.log(`eme-compat: merging ${blobs.length} blob report(s) from ${blobDir}`);
+  // merge-reports exits 1 when a test in the blobs failed, i.e. on unexpected verdicts: that is the
+  // gate's call. What matters here is whether the reports were written, which the fresh index shows.
+  rmSync(join(reportDir, REPORT_INDEX), { force: true });
+  const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
+  const merged = spawnSync(process.execPath, [cli, 'merge-reports', '--config', fileURLToPath(new URL('../merge.config.ts', import.meta.url)), blobDir], { stdio: 'inherit', env: { ...env, EME_REPORT_DIR: reportDir } });
+  if (merged.error) fail(`merge-reports did not start: ${merged.error.message}`);
+  if (!existsSync(join(reportDir, REPORT_INDEX))) fail(`merging the blob reports in ${blobDir} wrote no ${REPORT_INDEX} in ${reportDir} (merge-reports exit ${merged.status ?? merged.signal})`);
+}
+
+program
+  .command('merge')
+  .description('merge blob reports (sharded jobs) into the compatibility reports, exports, history and Playwright/Allure reports')
+  .argument('<blob-dir>', 'folder holding the blob reports (*.zip)')
+  .option('-o, --report-dir <dir>', 'where the merged reports go', process.env['EME_REPORT_DIR'] ?? 'reports')
+  .addHelpText('after', '\nExit codes: 0 the reports were written (whatever the verdicts: run `eme-compat gate` next); 2 nothing to merge, or merging failed.')
+  .action((blobDir: string, o: { reportDir: string }) => {
+    mergeBlobs(blobDir, o.reportDir, process.env);
+    console.log(`eme-compat: merged reports → ${o.reportDir}/${REPORT_INDEX}`);
   });
 
 program
@@ -207,14 +317,11 @@ program
         for (const f of existsSync(dir) ? readdirSync(dir) : []) if (f.endsWith('.zip')) cpSync(join(dir, f), join(all, `${project}-${shard}-${f}`));
       }
     }
-    console.log(`plan: merging ${readdirSync(all).length} blob report(s)`);
-    // merge-reports' exit status was seen to vary between identical merges, so the evidence of a
-    // merge is the report index it writes; the gate then decides.
-    rmSync(join(o.reportDir, REPORT_INDEX), { force: true });
-    spawnSync(process.execPath, [cli, 'merge-reports', '--config', 'merge.config.ts', all], { stdio: 'inherit', env });
-    if (!existsSync(join(o.reportDir, REPORT_INDEX))) fail(`merging the blob reports wrote no ${REPORT_INDEX} in ${o.reportDir}`);
-    const gate = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/eme-compat.js', import.meta.url)), 'gate', o.reportDir], { stdio: 'inherit', env });
-    process.exit(gate.status ?? 1);
+    mergeBlobs(all, o.reportDir, env);
+    // The merged run records no selection: the gate is told what the plan covered.
+    const gateArgs = ['gate', o.reportDir, '--browsers', o.browsers, ...(o.project ? ['--project', ...o.project] : []), ...(o.grep ? ['--grep', o.grep] : [])];
+    const gated = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/eme-compat.js', import.meta.url)), ...gateArgs], { stdio: 'inherit', env });
+    process.exit(gated.status ?? GATE_EXIT.usage);
   });
 
 program
@@ -268,4 +375,11 @@ program
     }
   });
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (err) {
+  const code = (err as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exit(0);
+  if (code?.startsWith('commander.')) process.exit(GATE_EXIT.usage);
+  throw err;
+}

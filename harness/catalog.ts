@@ -302,3 +302,13 @@ export const HARNESS_SCENARIOS: readonly Scenario[] = [
 export function findScenario(id: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.id === id) ?? HARNESS_SCENARIOS.find((s) => s.id === id);
 }
+
+/** The Playwright test title of a scenario; the reporter and expectations key on the id before ':'. */
+export function scenarioTestTitle(s: Pick<Scenario, 'id' | 'title'>): string {
+  return `${s.id}: ${s.title}`;
+}
+
+/** Playwright tags of a scenario test, so `--grep @group-B` selects a group. */
+export function scenarioTags(s: Pick<Scenario, 'group'>): string[] {
+  return ['@eme', `@group-${s.group}`];
+}

@@ -17,9 +17,35 @@ import {
 import { formatSummary } from './summary.ts';
 import { toBcd, toWptReport } from './exports.ts';
 import { renderBrowserReport, renderCrossBrowser } from './html.ts';
+import { browserSetName, loadProfiles } from '../harness/browsers/profiles.ts';
+import { describeGaps, findCoverageGaps, isComplete, plannedCoverage } from './coverage.ts';
+import { narrowing, selectionFromArgv } from '../harness/selection.ts';
+import { readSourceRevision } from './revision.ts';
+import type { RunSelection, SourceRevision } from './schema.ts';
 
 /** Lists the reports one run wrote, so readers never pick up a stale file from an earlier run. */
 export const REPORT_INDEX = 'index.json';
+
+/** index.json: the run as a whole — what it was asked to cover, from which source, and whether it did. */
+export interface RunIndex {
+  generatedAt: string;
+  startedAt: string;
+  /** Playwright's overall status (failed when any verdict was unexpected). */
+  status: string;
+  reports: string[];
+  /** EME_BROWSERS of the run (a set name, or a profile file's name). */
+  browserSet?: string;
+  selection?: RunSelection;
+  git?: SourceRevision;
+  /** Made by merge-reports from blob reports (a sharded plan or the CI merge job). */
+  merged?: boolean;
+  /** Every planned (project, scenario) has a verdict and the run was not interrupted. */
+  complete?: boolean;
+  /** 'full': the whole catalog in every project of the browser set, complete; else 'partial'. */
+  scope?: 'full' | 'partial';
+  /** Why the run is partial, one line per reason. */
+  gaps?: string[];
+}
 
 interface ProjectResults {
   identity: BrowserIdentity | null;
@@ -53,9 +79,13 @@ export default class CompatReporter implements Reporter {
   readonly written: string[] = [];
 
   readonly #resultsDir: string | null;
+  readonly #merged: boolean;
+  #selection: RunSelection = { projects: null, grep: null, grepInvert: null, shard: null };
+  #git: SourceRevision = { commit: null, branch: null, dirty: null };
 
-  constructor(options: { outputDir?: string; resultsDir?: string } = {}) {
+  constructor(options: { outputDir?: string; resultsDir?: string; merged?: boolean } = {}) {
     this.#outputDir = options.outputDir ?? process.env['EME_REPORT_DIR'] ?? 'reports';
+    this.#merged = options.merged ?? false;
     const results = options.resultsDir ?? process.env['EME_RESULTS_DIR'] ?? 'results';
     this.#resultsDir = results === 'off' ? null : results;
   }
@@ -67,6 +97,9 @@ export default class CompatReporter implements Reporter {
   onBegin(config: FullConfig, _suite: Suite): void {
     this.#startedAt = new Date();
     this.#playwrightVersion = config.version;
+    // merge-reports' own command line says nothing about what the blobs were asked to cover.
+    if (!this.#merged) this.#selection = selectionFromArgv(process.argv, config.shard ?? null);
+    this.#git = readSourceRevision();
   }
 
   #project(name: string): ProjectResults {
@@ -78,7 +111,7 @@ export default class CompatReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     const projectName = test.parent.project()?.name ?? 'unknown';
     const raw = result.attachments.find((a) => a.name === SCENARIO_ATTACHMENT && a.body);
-    const scenarioId = test.title.split(':')[0] ?? test.title;
+    const scenarioId = test.annotations.find((a) => a.type === 'scenario')?.description ?? test.title.split(':')[0] ?? test.title;
     const scenario = SCENARIOS.find((s) => s.id === scenarioId);
     if (!scenario) return; // not a catalog scenario (harness self-tests stay out of the reports)
     const project = this.#project(projectName);
@@ -120,6 +153,25 @@ export default class CompatReporter implements Reporter {
     }
   }
 
+  /** Whether the run holds everything its selection planned (checked against the catalog, not Playwright's list). */
+  #coverage(reports: CompatReport[], result: FullResult): Pick<RunIndex, 'complete' | 'scope' | 'gaps'> {
+    const gaps: string[] = [];
+    if (result.status === 'interrupted') gaps.push('the run was interrupted');
+    const set = reports[0]?.run.browserSet;
+    try {
+      const profiles = loadProfiles(process.env['EME_BROWSERS'] ?? 'debian');
+      const planned = plannedCoverage(profiles, this.#selection);
+      const found = findCoverageGaps(reports, planned);
+      gaps.push(...describeGaps(found, planned));
+    } catch (err) {
+      gaps.push(`coverage not checked (browser set ${set ?? 'unknown'}): ${(err as Error).message}`);
+    }
+    if (this.#selection.shard) gaps.push(`one shard (${this.#selection.shard}) of a sharded run`);
+    const complete = gaps.length === 0;
+    const narrowed = narrowing({ ...this.#selection, shard: null });
+    return { complete, scope: complete && !narrowed ? 'full' : 'partial', gaps: narrowed ? [`selection: ${narrowed}`, ...gaps] : gaps };
+  }
+
   onEnd(result: FullResult): void {
     mkdirSync(this.#outputDir, { recursive: true });
     const reports: CompatReport[] = [];
@@ -136,7 +188,7 @@ export default class CompatReporter implements Reporter {
         tool: { name: 'eme-compat', version: toolVersion(), playwright: this.#playwrightVersion },
         browser: { ...identity, userAgent: results.find((r) => r.environment)?.environment?.userAgent ?? null },
         environment: { os: osDescription(), node: process.version, ci: !!process.env['CI'] },
-        run: { startedAt: this.#startedAt.toISOString(), durationMs: Math.round(result.duration), browserSet: project.browserSet },
+        run: { startedAt: this.#startedAt.toISOString(), durationMs: Math.round(result.duration), browserSet: project.browserSet, selection: this.#selection, git: this.#git },
         summary: { pass: count('pass'), fail: count('fail'), unsupported: count('unsupported'), error: count('error'), crash: count('crash'), timeout: count('timeout'), total: results.length },
         scenarios: results,
       });
@@ -151,7 +203,17 @@ export default class CompatReporter implements Reporter {
       writeFileSync(join(this.#outputDir, 'bcd.json'), JSON.stringify(toBcd(reports), null, 2) + '\n');
       writeFileSync(join(this.#outputDir, 'cross-browser.html'), renderCrossBrowser(reports));
     }
-    const index = { generatedAt: new Date().toISOString(), startedAt: this.#startedAt.toISOString(), status: result.status, reports: this.written.map((f) => f.replace(/^.*\//, '')) };
+    const index: RunIndex = {
+      generatedAt: new Date().toISOString(),
+      startedAt: this.#startedAt.toISOString(),
+      status: result.status,
+      reports: this.written.map((f) => f.replace(/^.*\//, '')),
+      browserSet: browserSetName(),
+      selection: this.#selection,
+      git: this.#git,
+      merged: this.#merged,
+      ...this.#coverage(reports, result),
+    };
     writeFileSync(join(this.#outputDir, REPORT_INDEX), JSON.stringify(index, null, 2) + '\n');
     if (this.#resultsDir && reports.length) this.#keepInHistory(index.reports);
     if (reports.length) console.log('\n' + formatSummary(reports, this.written));

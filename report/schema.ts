@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { RunRecord } from '../harness/record.ts';
 import { BrowserIdentity } from '../harness/browsers/session.ts';
 import { VERDICTS } from '../harness/judge/verdict.ts';
+import { RunSelection } from '../harness/selection.ts';
+export { RunSelection };
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -38,13 +40,27 @@ export type ScenarioResult = z.infer<typeof ScenarioResult>;
 
 export const VerdictCounts = z.object({ pass: z.number(), fail: z.number(), unsupported: z.number(), error: z.number(), crash: z.number(), timeout: z.number(), total: z.number() });
 
+/** The source the run was made from (wptreport's run_info.revision). */
+export const SourceRevision = z.object({ commit: z.string().nullable(), branch: z.string().nullable(), dirty: z.boolean().nullable() });
+export type SourceRevision = z.infer<typeof SourceRevision>;
+
+export const RunInfo = z.object({
+  startedAt: z.string(),
+  durationMs: z.number(),
+  browserSet: z.string(),
+  /** Absent in reports written before the selection was recorded. */
+  selection: RunSelection.optional(),
+  git: SourceRevision.optional(),
+});
+export type RunInfo = z.infer<typeof RunInfo>;
+
 export const CompatReport = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generatedAt: z.string(),
   tool: z.object({ name: z.literal('eme-compat'), version: z.string(), playwright: z.string() }),
   browser: BrowserIdentity.extend({ userAgent: z.string().nullable() }),
   environment: z.object({ os: z.string(), node: z.string(), ci: z.boolean() }),
-  run: z.object({ startedAt: z.string(), durationMs: z.number(), browserSet: z.string() }),
+  run: RunInfo,
   summary: VerdictCounts,
   scenarios: z.array(ScenarioResult),
 });

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import CompatReporter from '../../report/compat-reporter.ts';
+import CompatReporter, { type RunIndex } from '../../report/compat-reporter.ts';
+import { readFileSync } from 'node:fs';
 import { readReport, SCENARIO_ATTACHMENT } from '../../report/schema.ts';
 import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { fixtureRecord } from './helpers.ts';
@@ -26,7 +27,7 @@ test('retried attempts are kept and a changed verdict is reported as flaky', asy
     }],
     duration: 5, startTime: new Date(), status: 'passed',
   }) as unknown as TestResult;
-  const testCase = { title: 'lifecycle.temporary.keyids: t', parent: { project: () => ({ name: 'chromium' }) } } as unknown as TestCase;
+  const testCase = { title: 'a title the reporter must not parse', annotations: [{ type: 'scenario', description: 'lifecycle.temporary.keyids' }], parent: { project: () => ({ name: 'chromium' }) } } as unknown as TestCase;
   const log = console.log;
   let printed = '';
   console.log = (s: string) => (printed += s);
@@ -42,5 +43,12 @@ test('retried attempts are kept and a changed verdict is reported as flaky', asy
   assert.equal(report.scenarios.length, 1);
   assert.equal(report.scenarios[0]!.verdict, 'pass');
   assert.deepEqual(report.scenarios[0]!.attempts, ['fail', 'pass']);
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as RunIndex;
+  assert.equal(index.merged, false);
+  assert.match(index.git?.commit ?? '', /^[0-9a-f]{40}$/, 'the run names the commit it was made from');
+  assert.equal(index.complete, false, 'one scenario of one project is not the catalog');
+  assert.equal(index.scope, 'partial');
+  assert.ok(index.gaps?.some((g) => /^firefox: no report/.test(g)), JSON.stringify(index.gaps));
+  assert.deepEqual(report.run.git, index.git);
   assert.match(printed, /Flaky \(the verdict changed between attempts\):\s+chromium {2}lifecycle\.temporary\.keyids: fail → pass/);
 });
