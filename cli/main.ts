@@ -15,6 +15,8 @@ import { plannedCoverage } from '../report/coverage.ts';
 import { describeMissing, findMissingBrowsers } from '../harness/browsers/preflight.ts';
 import { projectMatcher } from '../harness/selection.ts';
 import { appendFileSync } from 'node:fs';
+import { buildAllureReport, clearAllureResults, defaultAllureHistoryFile } from '../report/allure.ts';
+import { ALLURE_RESULTS_DIR, PLAYWRIGHT_HTML_DIR } from '../report/reporters.ts';
 import { buildDashboard } from '../report/dashboard.ts';
 import { renderCatalog } from '../report/catalog-doc.ts';
 import { Expectations } from '../harness/expectations.ts';
@@ -121,7 +123,7 @@ program
     args.push(...passThrough);
     const env = { ...process.env, EME_BROWSERS: opts.browsers, EME_REPORT_DIR: opts.reportDir, ...(opts.port ? { EME_PORT: String(opts.port) } : {}) };
     // allure-playwright adds to its folder; a report must show this run's results only.
-    rmSync('out/allure-results', { recursive: true, force: true });
+    clearAllureResults(ALLURE_RESULTS_DIR);
     console.log(`eme-compat: ${chosen.map((p) => p.project).join(', ')} × ${narrowing.length ? `scenarios matching ${narrowing.join(' and ')}` : `${SCENARIOS.length} scenarios`} → ${opts.reportDir}/`);
     const child = spawn(process.execPath, args, { stdio: 'inherit', env });
     child.on('exit', (code, signal) => {
@@ -133,9 +135,9 @@ program
       } catch (err) {
         console.warn(`eme-compat: dashboard not built: ${(err as Error).message}`);
       }
-      const allure = spawnSync(fileURLToPath(new URL('../node_modules/.bin/allure', import.meta.url)), ['generate', 'out/allure-results', '-o', 'out/allure-report'], { stdio: ['ignore', 'ignore', 'inherit'] });
-      console.log(allure.status === 0 ? 'eme-compat: Allure report → out/allure-report/index.html' : 'eme-compat: Allure report not built (npm run allure)');
-      console.log('eme-compat: Playwright report → out/playwright-report/index.html (npx playwright show-report out/playwright-report)');
+      const allure = buildAllureReport({ resultsDir: ALLURE_RESULTS_DIR, outDir: 'out/allure-report', historyFile: defaultAllureHistoryFile() });
+      (allure.ok ? console.log : console.warn)(`eme-compat: ${allure.message}`);
+      console.log(`eme-compat: Playwright report → ${PLAYWRIGHT_HTML_DIR}/index.html (npx playwright show-report ${PLAYWRIGHT_HTML_DIR})`);
       process.exit(code ?? (signal ? 1 : 0));
     });
   });
@@ -263,6 +265,7 @@ function mergeBlobs(blobDir: string, reportDir: string, env: NodeJS.ProcessEnv):
   // merge-reports exits 1 when a test in the blobs failed, i.e. on unexpected verdicts: that is the
   // gate's call. What matters here is whether the reports were written, which the fresh index shows.
   rmSync(join(reportDir, REPORT_INDEX), { force: true });
+  clearAllureResults(ALLURE_RESULTS_DIR);
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const merged = spawnSync(process.execPath, [cli, 'merge-reports', '--config', fileURLToPath(new URL('../merge.config.ts', import.meta.url)), blobDir], { stdio: 'inherit', env: { ...env, EME_REPORT_DIR: reportDir } });
   if (merged.error) fail(`merge-reports did not start: ${merged.error.message}`);

@@ -5,7 +5,11 @@
   const data = JSON.parse(document.getElementById('data').textContent);
   const app = document.getElementById('app');
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const state = { run: data.runs.length - 1, compare: -1, group: '', verdict: '', text: '' };
+  // Open on the latest run that covered the whole catalog in every project; a one-scenario debug run
+  // made after it is one click away, labelled partial.
+  const full = data.runs.map((r, i) => (r.scope === 'full' ? i : -1)).filter((i) => i >= 0);
+  const state = { run: full.length ? full[full.length - 1] : data.runs.length - 1, compare: -1, group: '', verdict: '', text: '' };
+  const runLabel = (r) => `${r.startedAt}${r.commit ? ` · ${r.commit.slice(0, 7)}` : ''}${r.branch ? ` (${r.branch})` : ''}${r.scope === 'full' ? '' : r.scope === 'partial' ? ' · partial' : ' · coverage not recorded'}`;
 
   if (!data.runs.length) {
     app.textContent = 'No runs yet: run `eme-compat run`, then `eme-compat dashboard`.';
@@ -58,18 +62,30 @@
   }
 
   function diff(a, b) {
-    const lines = { 'newly failing': [], fixed: [], 'changed verdict': [], 'changed sequence': [] };
+    // Expectedness first (what the gate acts on), then the verdict itself, then the recorded sequence;
+    // a scenario on one side only is counted, never skipped.
+    const lines = { 'newly unexpected': [], 'newly expected': [], 'newly failing': [], fixed: [], 'changed verdict': [], 'changed sequence': [], 'only in the earlier run': [], 'only in the later run': [] };
+    const projects = [...new Set([...a.columns, ...b.columns].map((c) => c.project))];
+    const cellOf = (run, id, project) => {
+      const col = run.columns.find((c) => c.project === project);
+      return col && run.cells[id]?.[col.key];
+    };
     for (const s of data.scenarios) {
-      for (const cb of b.columns) {
-        const ca = a.columns.find((c) => c.project === cb.project);
-        const x = ca && a.cells[s.id]?.[ca.key];
-        const y = b.cells[s.id]?.[cb.key];
-        if (!x || !y) continue;
-        const where = `${s.id} on ${cb.project}: ${x.verdict} → ${y.verdict}`;
+      for (const project of projects) {
+        const x = cellOf(a, s.id, project);
+        const y = cellOf(b, s.id, project);
+        if (!x && !y) continue;
+        if (!y) { lines['only in the earlier run'].push(`${s.id} on ${project}: ${x.verdict}`); continue; }
+        if (!x) { lines['only in the later run'].push(`${s.id} on ${project}: ${y.verdict}`); continue; }
+        const where = `${s.id} on ${project}: ${x.verdict} → ${y.verdict}`;
+        const wasExpected = x.expected.includes(x.verdict);
+        const isExpected = y.expected.includes(y.verdict);
+        if (wasExpected && !isExpected) lines['newly unexpected'].push(where);
+        else if (!wasExpected && isExpected) lines['newly expected'].push(where);
         if (x.verdict === 'pass' && y.verdict !== 'pass') lines['newly failing'].push(where);
         else if (x.verdict !== 'pass' && y.verdict === 'pass') lines.fixed.push(where);
         else if (x.verdict !== y.verdict) lines['changed verdict'].push(where);
-        else if (x.sequence !== y.sequence) lines['changed sequence'].push(`${s.id} on ${cb.project}`);
+        else if (x.sequence !== y.sequence) lines['changed sequence'].push(`${s.id} on ${project}`);
       }
     }
     const parts = Object.entries(lines).map(([k, list]) => `<p><b>${k}</b> (${list.length})</p>${list.length ? `<ul>${list.map((l) => `<li data-diff="${esc(k)}">${esc(l)}</li>`).join('')}</ul>` : ''}`).join('');
@@ -80,13 +96,13 @@
     const run = data.runs[state.run];
     const verdicts = ['pass', 'fail', 'unsupported', 'error', 'crash', 'timeout'];
     app.innerHTML = `<div class="controls">
-      <label>run <select id="run">${options(data.runs, state.run, (r) => r.startedAt)}</select></label>
-      <label>compare with <select id="compare"><option value="-1">—</option>${options(data.runs, state.compare, (r) => r.startedAt)}</select></label>
+      <label>run <select id="run">${options(data.runs, state.run, runLabel)}</select></label>
+      <label>compare with <select id="compare"><option value="-1">—</option>${options(data.runs, state.compare, runLabel)}</select></label>
       <label>group <select id="group"><option value="">all</option>${Object.entries(data.groups).map(([g, n]) => `<option value="${g}"${g === state.group ? ' selected' : ''}>${g} · ${esc(n)}</option>`).join('')}</select></label>
       <label>verdict <select id="verdict"><option value="">any</option>${verdicts.map((v) => `<option${v === state.verdict ? ' selected' : ''}>${v}</option>`).join('')}</select></label>
       <label>search <input id="text" value="${esc(state.text)}" placeholder="scenario id or title"></label>
       <a href="runs/${esc(run.id)}/cross-browser.html">cross-browser sequences of this run</a>
-    </div>${grid(run)}<div id="below">${state.compare >= 0 ? diff(data.runs[state.compare], run) : ''}</div>`;
+    </div>${run.scope === 'full' ? '' : `<div class="partial" id="partial"><b>${run.scope === 'partial' ? 'Partial run' : 'Coverage not recorded'}</b>${run.gaps.length ? `: ${run.gaps.map(esc).join('; ')}` : ' (this run was stored before runs recorded their selection)'}</div>`}${grid(run)}<div id="below">${state.compare >= 0 ? diff(data.runs[state.compare], run) : ''}</div>`;
     for (const id of ['run', 'compare', 'group', 'verdict']) {
       document.getElementById(id).addEventListener('change', (e) => {
         state[id] = id === 'run' || id === 'compare' ? Number(e.target.value) : e.target.value;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { GROUPS, SCENARIOS } from '../harness/catalog.ts';
 import { readReport, type CompatReport } from './schema.ts';
 import { toSteps } from './sequence.ts';
+import type { RunIndex } from './compat-reporter.ts';
 
 export interface DashboardCell {
   verdict: string;
@@ -19,6 +20,12 @@ export interface DashboardCell {
 export interface DashboardRun {
   id: string;
   startedAt: string;
+  /** 'full': the whole catalog in every project, complete; 'partial': narrowed or incomplete; 'unknown': recorded before runs said. */
+  scope: 'full' | 'partial' | 'unknown';
+  /** Why the run is partial (selection, missing projects or scenarios, shard). */
+  gaps: string[];
+  commit: string | null;
+  branch: string | null;
   columns: { key: string; project: string; name: string; version: string }[];
   /** scenario id → column key → cell */
   cells: Record<string, Record<string, DashboardCell>>;
@@ -31,7 +38,8 @@ export interface DashboardData {
   runs: DashboardRun[];
 }
 
-function runFrom(id: string, startedAt: string, reports: CompatReport[]): DashboardRun {
+function runFrom(id: string, index: RunIndex, reports: CompatReport[]): DashboardRun {
+  const startedAt = index.startedAt ?? reports[0]?.run.startedAt ?? id;
   const cells: DashboardRun['cells'] = {};
   const columns = reports.map((r) => ({ key: `${r.browser.project}@${r.browser.version}`, project: r.browser.project, name: r.browser.name, version: r.browser.version }));
   for (const [i, r] of reports.entries()) {
@@ -45,7 +53,7 @@ function runFrom(id: string, startedAt: string, reports: CompatReport[]): Dashbo
       };
     }
   }
-  return { id, startedAt, columns, cells };
+  return { id, startedAt, scope: index.scope ?? 'unknown', gaps: index.gaps ?? [], commit: index.git?.commit ?? null, branch: index.git?.branch ?? null, columns, cells };
 }
 
 /** Reads every run folder (those with an index.json) of a results directory, oldest first. */
@@ -55,9 +63,9 @@ export function readHistory(resultsDir: string): { data: DashboardData; skipped:
   const folders = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => existsSync(join(resultsDir, f, 'index.json'))).sort() : [];
   for (const folder of folders) {
     try {
-      const index = JSON.parse(readFileSync(join(resultsDir, folder, 'index.json'), 'utf8')) as { startedAt?: string; reports: string[] };
+      const index = JSON.parse(readFileSync(join(resultsDir, folder, 'index.json'), 'utf8')) as RunIndex;
       const reports = index.reports.map((f) => readReport(join(resultsDir, folder, f)));
-      runs.push(runFrom(folder, index.startedAt ?? reports[0]?.run.startedAt ?? folder, reports));
+      runs.push(runFrom(folder, index, reports));
     } catch (err) {
       skipped.push(`${folder}: ${(err as Error).message.split('\n')[0]}`);
     }
@@ -97,5 +105,5 @@ const DASHBOARD_STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:1.2rem;
 td,th{border:1px solid #ddd;padding:.25rem .45rem;text-align:left;vertical-align:top}th{background:#f4f4f6;position:sticky;top:0}
 .v{display:inline-block;min-width:5.5rem;text-align:center;border-radius:3px;font-weight:600;cursor:pointer}
 .pass{background:#d8f5dc}.fail{background:#fbd6d6}.unsupported{background:#ececec}.error,.crash,.timeout{background:#fde2b8}
-.unexpected{outline:2px solid #c00}.group td{background:#eef;font-weight:600}.controls{display:flex;gap:1rem;flex-wrap:wrap;margin:.6rem 0}
+.unexpected{outline:2px solid #c00}.partial{background:#fff4d6;border:1px solid #e0c060;padding:.4rem .6rem;margin:.4rem 0}.group td{background:#eef;font-weight:600}.controls{display:flex;gap:1rem;flex-wrap:wrap;margin:.6rem 0}
 #detail,#diff{margin-top:1rem;padding:.6rem;border:1px solid #ccd;background:#fbfbff}.muted{color:#666}`;

@@ -4,7 +4,8 @@ import type { ReporterDescription } from '@playwright/test';
 
 export const COMPAT_REPORTER = './report/compat-reporter.ts';
 export const PLAYWRIGHT_HTML_DIR = 'out/playwright-report';
-export const ALLURE_RESULTS_DIR = 'out/allure-results';
+/** One run's Allure results (the CLI empties the folder before a run or merge). */
+export const ALLURE_RESULTS_DIR = process.env['EME_ALLURE_RESULTS'] ?? 'out/allure-results';
 
 export function reporters(options: { merged: boolean }): ReporterDescription[] {
   return [

@@ -3,14 +3,68 @@
 import { expect, test } from '@playwright/test';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { readHistory } from '../../report/dashboard.ts';
+import { buildDashboard, readHistory } from '../../report/dashboard.ts';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CompatReport } from '../../report/schema.ts';
+import type { RunIndex } from '../../report/compat-reporter.ts';
+import type { Verdict } from '../../harness/judge/verdict.ts';
+import { fixtureRecord } from '../unit/helpers.ts';
 
 const site = pathToFileURL(resolve('out/dashboard/index.html')).href;
 const { data } = readHistory(process.env['EME_RESULTS_DIR'] ?? 'results');
+/** The run the dashboard opens on: the latest full one, else the latest. */
+const shown = () => data.runs.findLast((r) => r.scope === 'full') ?? data.runs.at(-1)!;
 
-test('the grid shows every verdict of the latest run, with per-group counts', async ({ page }, testInfo) => {
+/** A stored run folder as the reporter writes it, with only the fields the dashboard reads filled in. */
+function storeRun(results: string, folder: string, index: Partial<RunIndex>, reports: { project: string; cells: Record<string, [Verdict, Verdict[]]> }[]): void {
+  const record = fixtureRecord('chromium-temporary-keyids');
+  const dir = join(results, folder);
+  mkdirSync(dir, { recursive: true });
+  const files = reports.map(({ project, cells }) => {
+    const report: CompatReport = {
+      schemaVersion: 1, generatedAt: '', tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
+      browser: { project, label: project, engine: project, name: project, version: '1.0', channel: null, driver: 'playwright', executablePath: null, args: [], prefs: {}, userAgent: null },
+      environment: { os: 'x', node: 'v20', ci: false }, run: { startedAt: folder, durationMs: 1, browserSet: 'debian' },
+      summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: 0 },
+      scenarios: Object.entries(cells).map(([id, [verdict, expected]]) => ({ id, title: id, group: 'C', spec: [], verdict, reason: `observed ${verdict}`, expected: { verdicts: expected }, checks: [], durationMs: 1, attempts: [verdict], environment: null, record })),
+    };
+    writeFileSync(join(dir, `${project}.json`), JSON.stringify(report));
+    return `${project}.json`;
+  });
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ generatedAt: '', startedAt: folder, status: 'passed', reports: files, ...index }));
+}
+
+test('opens on the latest full run, labels a partial one, and a diff counts one-sided scenarios and expectedness', async ({ page }) => {
+  const results = mkdtempSync(join(tmpdir(), 'eme-history-'));
+  const out = mkdtempSync(join(tmpdir(), 'eme-site-'));
+  const [a, b] = ['lifecycle.temporary.keyids', 'lifecycle.temporary.cenc'];
+  storeRun(results, '2026-01-01T00-00-00-000Z', { scope: 'full', gaps: [], git: { commit: 'abcdef1234567', branch: 'main', dirty: false } }, [
+    { project: 'chromium', cells: { [a]: ['pass', ['pass']], [b]: ['pass', ['pass']] } },
+    { project: 'firefox', cells: { [a]: ['fail', ['fail']] } },
+  ]);
+  storeRun(results, '2026-01-02T00-00-00-000Z', { scope: 'partial', gaps: ['selection: grep keyids'] }, [{ project: 'chromium', cells: { [a]: ['fail', ['pass']] } }]);
+  buildDashboard(results, out);
+  await page.goto(pathToFileURL(join(out, 'index.html')).href);
+  await expect(page.locator('#run')).toHaveValue('0');
+  await expect(page.locator('#run option').nth(0)).toHaveText(/abcdef1 \(main\)$/);
+  await expect(page.locator('#run option').nth(1)).toHaveText(/· partial$/);
+  await expect(page.locator('#partial')).toHaveCount(0);
+  await page.selectOption('#run', '1');
+  await expect(page.locator('#partial')).toHaveText('Partial run: selection: grep keyids');
+  await page.selectOption('#compare', '0');
+  const section = (name: string) => page.locator('#diff p', { hasText: new RegExp(`^${name} \\(`) });
+  await expect(section('newly unexpected')).toHaveText('newly unexpected (1)');
+  await expect(section('newly failing')).toHaveText('newly failing (1)');
+  await expect(section('only in the earlier run')).toHaveText('only in the earlier run (2)');
+  await expect(page.locator('#diff [data-diff="only in the earlier run"]')).toHaveText([`${a} on firefox: fail`, `${b} on chromium: pass`]);
+  await expect(section('only in the later run')).toHaveText('only in the later run (0)');
+});
+
+test('the grid shows every verdict of the run it opens on, with per-group counts', async ({ page }, testInfo) => {
   expect(data.runs.length, 'the results history has at least the run npm test just made').toBeGreaterThan(0);
-  const run = data.runs.at(-1)!;
+  const run = shown();
   await page.goto(site);
   await expect(page.locator('#grid')).toBeVisible();
   let cells = 0;
@@ -31,7 +85,7 @@ test('the grid shows every verdict of the latest run, with per-group counts', as
 });
 
 test('filters narrow the grid, a cell opens its history, and two runs can be compared', async ({ page }) => {
-  const run = data.runs.at(-1)!;
+  const run = shown();
   await page.goto(site);
   await page.selectOption('#verdict', 'unsupported');
   // Rows with at least one unsupported verdict stay, with all of their cells.
