@@ -1,7 +1,7 @@
 // Playwright reporter that turns scenario results into one compatibility report per browser project
 // (JSON, versioned schema, validated before it is written) and prints a summary. It reads only the
 // attachments tests make, so it works the same as a merge reporter over sharded blob reports.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release, type as osType } from 'node:os';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
@@ -15,7 +15,7 @@ import {
   type ScenarioResult,
 } from './schema.ts';
 import { formatSummary } from './summary.ts';
-import { toBcd, toWptReport } from './exports.ts';
+import { toBcd, toCollectorReport, toWptReport } from './exports.ts';
 import { renderBrowserReport, renderCrossBrowser } from './html.ts';
 import { browserSetName, loadProfiles } from '../harness/browsers/profiles.ts';
 import { describeGaps, findCoverageGaps, isComplete, plannedCoverage } from './coverage.ts';
@@ -69,6 +69,19 @@ function osDescription(): string {
     // not Linux, or no os-release
   }
   return `${osType()} ${release()}`;
+}
+
+/**
+ * Writes one export file, or, when the export cannot be made as its consumer would accept it (no source
+ * revision for wpt.fyi, a browser BCD has no id for, ...), says why and removes any stale copy instead.
+ */
+function writeExport(path: string, make: () => string): void {
+  try {
+    writeFileSync(path, make());
+  } catch (err) {
+    rmSync(path, { force: true });
+    console.warn(`eme-compat: ${path.replace(/^.*\//, '')} not written: ${(err as Error).message}`);
+  }
 }
 
 export default class CompatReporter implements Reporter {
@@ -148,7 +161,8 @@ export default class CompatReporter implements Reporter {
   #keepInHistory(files: string[]): void {
     const folder = join(this.#resultsDir!, this.#startedAt.toISOString().replace(/[:.]/g, '-'));
     mkdirSync(folder, { recursive: true });
-    for (const f of [...files, ...files.map((x) => x.replace(/\.json$/, '.wptreport.json')), 'bcd.json', 'cross-browser.html', REPORT_INDEX]) {
+    const exports = [...files.flatMap((x) => [x.replace(/\.json$/, '.wptreport.json'), x.replace(/\.json$/, '.collector.json')]), 'bcd.json'];
+    for (const f of [...files, ...exports.filter((x) => existsSync(join(this.#outputDir, x))), 'cross-browser.html', REPORT_INDEX]) {
       copyFileSync(join(this.#outputDir, f), join(folder, f));
     }
   }
@@ -194,13 +208,22 @@ export default class CompatReporter implements Reporter {
       });
       const file = join(this.#outputDir, `${name}-${identity.version}.json`.replace(/[^\w.+-]/g, '_'));
       writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-      writeFileSync(file.replace(/\.json$/, '.wptreport.json'), JSON.stringify(toWptReport(report)) + '\n');
+      writeExport(file.replace(/\.json$/, '.wptreport.json'), () => JSON.stringify(toWptReport(report)) + '\n');
+      writeExport(file.replace(/\.json$/, '.collector.json'), () => {
+        const collector = toCollectorReport(report);
+        if ('omitted' in collector) throw new Error(collector.omitted);
+        return JSON.stringify(collector.report, null, 2) + '\n';
+      });
       writeFileSync(file.replace(/\.json$/, '.html'), renderBrowserReport(report));
       this.written.push(file);
       reports.push(report);
     }
     if (reports.length) {
-      writeFileSync(join(this.#outputDir, 'bcd.json'), JSON.stringify(toBcd(reports), null, 2) + '\n');
+      writeExport(join(this.#outputDir, 'bcd.json'), () => {
+        const bcd = toBcd(reports);
+        for (const o of bcd.omitted) console.warn(`eme-compat: bcd.json leaves out ${o.project}: ${o.reason}`);
+        return JSON.stringify(bcd.data, null, 2) + '\n';
+      });
       writeFileSync(join(this.#outputDir, 'cross-browser.html'), renderCrossBrowser(reports));
     }
     const index: RunIndex = {

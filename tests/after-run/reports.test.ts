@@ -88,25 +88,35 @@ test('allure results carry browser, engine and spec labels, and the same verdict
   assert.ok(checked > 0);
 });
 
-test('each report has a wptreport twin and the run a BCD-shaped export that agree with it', async () => {
+test('the exports this run wrote pass the rules of their ecosystems and agree with the reports', async () => {
   const { existsSync } = await import('node:fs');
-  const bcd = JSON.parse(readFileSync(join(dir, 'bcd.json'), 'utf8')) as { api: { Navigator: { requestMediaKeySystemAccess: { __compat: { support: Record<string, { version_added: string | false }> } } } } };
+  const { bcdProblems, CollectorReport, loadBcdBrowsers, parseWptReport } = await import('../../report/exports.ts');
+  const { browsers } = loadBcdBrowsers();
+  const bcd = JSON.parse(readFileSync(join(dir, 'bcd.json'), 'utf8')) as { api: Record<string, unknown> };
+  assert.deepEqual(bcdProblems(bcd, { browsers }), [], 'bcd.json against the compat-data schema rules');
   const status = { pass: 'OK', fail: 'OK', unsupported: 'PRECONDITION_FAILED', error: 'ERROR', timeout: 'TIMEOUT', crash: 'CRASH' } as const;
   for (const [i, r] of reports.entries()) {
     const file = join(dir, index.reports[i]!.replace(/\.json$/, '.wptreport.json'));
-    assert.ok(existsSync(file), file);
-    const wpt = JSON.parse(readFileSync(file, 'utf8')) as { run_info: { browser_version: string }; results: { test: string; status: string; expected?: string; subtests: unknown[] }[] };
+    assert.ok(existsSync(file), `${file}: the run knows its commit, so wpt.fyi gets a report`);
+    const wpt = parseWptReport(JSON.parse(readFileSync(file, 'utf8')), file);
     assert.equal(wpt.run_info.browser_version, r.browser.version);
+    assert.equal(wpt.run_info.revision, r.run.git?.commit);
     assert.equal(wpt.results.length, r.scenarios.length);
     for (const s of r.scenarios) {
       const t = wpt.results.find((x) => x.test === `/eme-compat/${s.id}`)!;
       assert.equal(t.status, status[s.verdict], `${r.browser.project}/${s.id}`);
-      assert.equal(t.subtests.length, s.checks.length);
+      // No noise under PRECONDITION_FAILED; otherwise one subtest per rule.
+      assert.equal(t.subtests.length, s.verdict === 'unsupported' ? 0 : s.checks.length, `${r.browser.project}/${s.id} subtests`);
       assert.equal(t.expected === undefined, s.expected.verdicts.map((v) => status[v]).includes(status[s.verdict]), `${s.id}: expected only when unexpected`);
     }
-    const support = bcd.api.Navigator.requestMediaKeySystemAccess.__compat.support[r.browser.project];
-    const hasApi = r.scenarios.some((s) => s.environment?.emeApi['navigator.requestMediaKeySystemAccess'] === 'function');
-    assert.equal(support?.version_added, hasApi ? r.browser.version.split('.')[0] : false, `${r.browser.project} BCD`);
+    const collector = join(dir, index.reports[i]!.replace(/\.json$/, '.collector.json'));
+    // WebKitGTK has no BCD id, and a pref-gated profile cannot speak for its browser's defaults.
+    const speaksForBcd = r.browser.engine !== 'webkit' && !Object.keys(r.browser.prefs).some((k) => k.startsWith('media.clearkey'));
+    assert.equal(existsSync(collector), speaksForBcd, `${collector} written exactly when the browser has a BCD id`);
+    if (speaksForBcd) {
+      const c = CollectorReport.parse(JSON.parse(readFileSync(collector, 'utf8')));
+      assert.ok(Object.values(c.results).flat().some((x) => x.name === 'api.MediaKeys'), `${collector} reports api.MediaKeys`);
+    }
   }
 });
 
