@@ -13,6 +13,6 @@ export function reporters(options: { merged: boolean }): ReporterDescription[] {
     [COMPAT_REPORTER, { outputDir: process.env['EME_REPORT_DIR'] ?? 'reports', merged: options.merged }],
     ['json', { outputFile: 'out/playwright-results.json' }],
     ['html', { outputFolder: PLAYWRIGHT_HTML_DIR, open: 'never' }],
-    ['allure-playwright', { resultsDir: ALLURE_RESULTS_DIR, detail: false, suiteTitle: true }],
+    ['./report/allure-reporter.ts', { resultsDir: ALLURE_RESULTS_DIR, detail: false, suiteTitle: true }],
   ];
 }

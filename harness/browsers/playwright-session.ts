@@ -1,17 +1,21 @@
 // Browsers Playwright can launch: Chromium (system, bundled, branded) and Firefox (BiDi or Juggler),
 // and Playwright's own WebKit build.
 import { chromium, firefox, webkit, type Browser, type BrowserContext, type LaunchOptions, type Page } from '@playwright/test';
+import { browserEnvironment, plainMessage } from './processes.ts';
 import type { BrowserProfile } from './profiles.ts';
 import { runnerUrl, type BrowserSession, type OpenPage, type StartOptions } from './session.ts';
 
 const TYPES = { chromium, firefox, webkit } as const;
 
 export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<BrowserSession> {
+  // Root with a HOME of another uid (GitHub container jobs): the browser gets a HOME of root's own.
+  const { env, home } = browserEnvironment();
   const options: LaunchOptions = {
     ...(profile.channel ? { channel: profile.channel } : {}),
     ...(profile.executablePath ? { executablePath: profile.executablePath } : {}),
     ...(profile.args.length ? { args: profile.args } : {}),
     ...(profile.engine === 'firefox' ? { firefoxUserPrefs: profile.prefs } : {}),
+    ...(home ? { env } : {}),
   };
   let browser: Browser;
   try {
@@ -19,8 +23,13 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
       ? await TYPES[profile.engine].connect(profile.connect.wsEndpoint, { headers: profile.connect.headers, timeout: 30_000 })
       : await TYPES[profile.engine].launch(options);
   } catch (err) {
+    // The whole message: Playwright's first line is only "Failed to launch the browser process"; the
+    // browser's own words (its stderr, in the call log) come after it.
     const where = profile.connect?.wsEndpoint ?? profile.executablePath ?? profile.channel ?? `Playwright's ${profile.engine}`;
-    throw new Error(`cannot launch ${profile.label} (${where}); run scripts/setup.sh, or pick another set with EME_BROWSERS. ${(err as Error).message.split('\n')[0]}`);
+    const hint = profile.connect
+      ? 'check that the browser server runs and is reachable'
+      : `run scripts/setup.sh, or pick another set with EME_BROWSERS${home ? `; ${home}` : ''}`;
+    throw new Error(`cannot launch ${profile.label} (${where}): ${plainMessage(err)}\n(${hint})`);
   }
   // Isolation. A new context costs the browser far more than the scenarios it would hold: measured on
   // 2 cores, a context + page + runner load takes ~0.7 s of CPU in Chromium and ~1.1 s in Firefox

@@ -2,7 +2,7 @@
 // local WebKitWebDriver (under a private Xvfb when there is no display), or any remote endpoint.
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebDriver, { type Client } from 'webdriver';
-import { freePort, startXvfb, stopProcess, waitForPort, type VirtualDisplay } from './processes.ts';
+import { browserEnvironment, freePort, plainMessage, startXvfb, stopProcess, waitForPort, type VirtualDisplay } from './processes.ts';
 import type { BrowserProfile } from './profiles.ts';
 import { runnerUrl, type BrowserSession, type OpenPage } from './session.ts';
 
@@ -13,6 +13,9 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
   if (!wd || (!wd.driverBinary && !wd.url)) throw new Error(`profile ${profile.project}: a webdriver profile needs webdriver.driverBinary or webdriver.url`);
   let display: VirtualDisplay | undefined;
   let driver: ChildProcess | undefined;
+  // What the local driver (and the browser it starts, which shares its stderr) said, for errors.
+  let driverError = '';
+  let homeNote: string | null = null;
   const cleanup = async () => {
     if (driver) await stopProcess(driver);
     if (display) await display.stop();
@@ -23,7 +26,11 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
       const url = new URL(wd.url);
       endpoint = { protocol: url.protocol.replace(':', ''), hostname: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), path: url.pathname };
     } else {
-      const env = { ...process.env };
+      // Root with a HOME of another uid (GitHub container jobs): the driver, and so MiniBrowser, get a
+      // HOME of root's own.
+      const environment = browserEnvironment();
+      const env = environment.env;
+      homeNote = environment.home;
       if (wd.needsDisplay && !env['DISPLAY']) {
         display = await startXvfb();
         env['DISPLAY'] = display.display;
@@ -31,8 +38,7 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
       const port = await freePort();
       const binary = wd.driverBinary!;
       driver = spawn(binary, [`--port=${port}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-      let driverError = '';
-      driver.stderr?.on('data', (d: Buffer) => (driverError = (driverError + d.toString()).slice(-2000)));
+      driver.stderr?.on('data', (d: Buffer) => (driverError = (driverError + d.toString()).slice(-4000)));
       const spawnFailed = new Promise<never>((_, reject) => driver!.once('error', (e) => reject(new Error(`cannot start ${binary} (apt-get install webkit2gtk-driver): ${e.message}`))));
       await Promise.race([waitForPort(port, driver, 10_000, binary), spawnFailed]);
       endpoint = { protocol: 'http', hostname: '127.0.0.1', port, path: '/' };
@@ -113,6 +119,10 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
     };
   } catch (err) {
     await cleanup();
-    throw new Error(`cannot start ${profile.label}: ${(err as Error).message}`);
+    // A process's exit can come before the last of its stderr has been read.
+    const stderr = driver?.stderr;
+    if (stderr && !stderr.closed) await new Promise((r) => { stderr.once('close', r); setTimeout(r, 1000).unref(); });
+    const said = driverError.trim() ? `\n${wd.driverBinary} said:\n${plainMessage(driverError)}` : '';
+    throw new Error(`cannot start ${profile.label}: ${plainMessage(err)}${said}${homeNote ? `\n(${homeNote})` : ''}`);
   }
 }
