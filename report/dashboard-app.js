@@ -35,7 +35,8 @@
       if (!scenarios.length) continue;
       const counts = run.columns.map((c) => {
         const verdicts = scenarios.map((s) => run.cells[s.id]?.[c.key]?.verdict).filter(Boolean);
-        return `<td data-group-count="${esc(group)}|${esc(c.key)}">${verdicts.filter((v) => v === 'pass').length}/${verdicts.length} pass</td>`;
+        // A project that runs none of the group's scenarios (firefox-persistent) shows a dash, not "0/0 pass".
+        return `<td data-group-count="${esc(group)}|${esc(c.key)}" class="${verdicts.length ? '' : 'muted'}">${verdicts.length ? `${verdicts.filter((v) => v === 'pass').length}/${verdicts.length} pass` : '—'}</td>`;
       }).join('');
       rows += `<tr class="group"><td>${esc(group)} · ${esc(name)}</td>${counts}</tr>`;
       for (const s of scenarios) {
