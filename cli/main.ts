@@ -5,9 +5,10 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, write
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCENARIOS, GROUPS, NOT_APPLICABLE, scenarioTestTitle } from '../harness/catalog.ts';
+import { SCENARIOS, NOT_APPLICABLE } from '../harness/catalog.ts';
+import { GROUPS, scenarioTestTitle } from '../harness/scenario.ts';
 import { BROWSER_SETS, loadProfiles } from '../harness/browsers/profiles.ts';
-import { readReport } from '../report/schema.ts';
+import { readReport } from '../model/results.ts';
 import { formatSummary } from '../report/summary.ts';
 import { REPORT_INDEX, type RunIndex } from '../report/compat-reporter.ts';
 import { diffExpectations, formatGate, formatGateMarkdown, gate, GATE_EXIT, proposeExpectations } from '../report/gate.ts';
@@ -20,7 +21,7 @@ import { ALLURE_RESULTS_DIR, PLAYWRIGHT_HTML_DIR } from '../report/reporters.ts'
 import { buildDashboard } from '../report/dashboard.ts';
 import { renderCatalog } from '../report/catalog-doc.ts';
 import { Expectations } from '../harness/expectations.ts';
-import type { CompatReport } from '../report/schema.ts';
+import type { CompatReport } from '../model/results.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -2,7 +2,7 @@
 // makes, and here is what the current EME spec expects of it. Where web-platform-tests' stored
 // assertions still name InvalidAccessError, the spec's TypeError is the rule, and a browser
 // throwing the old name fails with that name in the report.
-import type { Group, Scenario } from './catalog.ts';
+import type { Group, Scenario } from './scenario.ts';
 import { describeExpect, judgeCases, type CaseExpect, type CaseRule, type CaseTable } from './judge/cases.ts';
 import { check, type Check } from './judge/verdict.ts';
 import type { Timeline } from './judge/timeline.ts';

@@ -1,10 +1,10 @@
 // Expected verdicts per browser project (the regression gate's data). A scenario not listed is
 // expected to pass. Files live at expectations/<browser set>/<project>.json.
 import { existsSync } from 'node:fs';
-import { readJsonFile } from './json-file.ts';
+import { readJsonFile } from '../model/json-file.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { VERDICTS, type Verdict } from './judge/verdict.ts';
+import { VERDICTS, type Verdict } from '../model/verdict.ts';
 
 const Outcome = z.strictObject({
   verdicts: z.array(z.enum(VERDICTS)).min(1),

@@ -1,20 +1,7 @@
 // What one Playwright invocation was asked to run, read from its command line in the main process (the
 // reporter's process). Playwright keeps --project and --grep out of the resolved config, so the arguments
 // it parsed are the only record of them; `merge-reports` has none, so a merged run selects everything.
-import { z } from 'zod';
-
-/** What a run was asked to cover: Playwright's project filter, grep and shard. */
-export const RunSelection = z.object({
-  /** The projects asked for with --project; null: every project of the browser set. */
-  projects: z.array(z.string()).nullable(),
-  /** Playwright's --grep / --grep-invert sources, when the run was narrowed by title. */
-  grep: z.string().nullable(),
-  grepInvert: z.string().nullable(),
-  /** "i/n" when the run was one shard of several. */
-  shard: z.string().nullable(),
-});
-export type RunSelection = z.infer<typeof RunSelection>;
-
+import type { RunSelection } from '../model/results.ts';
 
 /** Values of an option; a variadic one (Playwright's --project) takes every argument up to the next option. */
 function values(argv: string[], names: string[], variadic = false): string[] {

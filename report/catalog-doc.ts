@@ -1,9 +1,10 @@
 // The catalog as a document (docs/CATALOG.md): rendered from the catalog data, never edited by hand,
 // so what it says is tested is what the code tests. `eme-compat scenarios --check` and a unit test
 // fail when the file and the code drift apart.
-import { GROUPS, NOT_APPLICABLE, SCENARIOS, type Group, type Scenario } from '../harness/catalog.ts';
+import { NOT_APPLICABLE, SCENARIOS } from '../harness/catalog.ts';
+import { GROUPS, type Group, type Scenario } from '../harness/scenario.ts';
 import { describeExpect } from '../harness/judge/cases.ts';
-import { SPEC_BASE } from '../harness/judge/verdict.ts';
+import { SPEC_BASE } from '../model/verdict.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const specLink = (anchor: string) => `[${anchor}](${SPEC_BASE}${anchor})`;

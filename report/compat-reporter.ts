@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { release, type as osType } from 'node:os';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { SCENARIOS } from '../harness/catalog.ts';
-import type { BrowserIdentity } from '../harness/browsers/session.ts';
+import type { BrowserIdentity } from '../model/browser.ts';
 import {
   CompatReport,
   REPORT_SCHEMA_VERSION,
   SCENARIO_ATTACHMENT,
   ScenarioAttachment,
   type ScenarioResult,
-} from './schema.ts';
+} from '../model/results.ts';
 import { formatSummary } from './summary.ts';
 import { toBcd, toCollectorReport, toWptReport } from './exports.ts';
 import { renderBrowserReport, renderCrossBrowser } from './html.ts';
@@ -21,7 +21,7 @@ import { browserSetName, loadProfiles } from '../harness/browsers/profiles.ts';
 import { describeGaps, findCoverageGaps, isComplete, plannedCoverage } from './coverage.ts';
 import { narrowing, selectionFromArgv } from '../harness/selection.ts';
 import { readSourceRevision } from './revision.ts';
-import type { RunSelection, SourceRevision } from './schema.ts';
+import type { RunSelection, SourceRevision } from '../model/results.ts';
 
 /** Lists the reports one run wrote, so readers never pick up a stale file from an earlier run. */
 export const REPORT_INDEX = 'index.json';

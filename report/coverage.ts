@@ -1,9 +1,10 @@
 // What a run was meant to cover, and what of it a set of reports holds. The gate and the reporter both
 // ask: for the selected browser projects × the scenario catalog (narrowed by grep and each profile's own
 // scenario filter), which projects and scenarios have no verdict?
-import { SCENARIOS, scenarioTags, scenarioTestTitle, type Scenario } from '../harness/catalog.ts';
+import { SCENARIOS } from '../harness/catalog.ts';
+import { scenarioTags, scenarioTestTitle, type Scenario } from '../harness/scenario.ts';
 import type { BrowserProfile } from '../harness/browsers/profiles.ts';
-import type { CompatReport, RunSelection } from './schema.ts';
+import type { CompatReport, RunSelection } from '../model/results.ts';
 import { projectMatcher } from '../harness/selection.ts';
 
 export interface CoverageGap {

@@ -4,8 +4,9 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { GROUPS, SCENARIOS } from '../harness/catalog.ts';
-import { readReport, type CompatReport } from './schema.ts';
+import { SCENARIOS } from '../harness/catalog.ts';
+import { GROUPS } from '../harness/scenario.ts';
+import { readReport, type CompatReport } from '../model/results.ts';
 import { toSteps } from './sequence.ts';
 import type { RunIndex } from './compat-reporter.ts';
 

@@ -3,8 +3,8 @@
 // expectation files from a run (keeping intermittent verdicts and bug links that still hold).
 import type { ExpectationFile } from '../harness/expectations.ts';
 import { Expectations } from '../harness/expectations.ts';
-import type { Verdict } from '../harness/judge/verdict.ts';
-import type { CompatReport } from './schema.ts';
+import type { Verdict } from '../model/verdict.ts';
+import type { CompatReport } from '../model/results.ts';
 import { describeGaps, findCoverageGaps, isComplete, type CoverageGap } from './coverage.ts';
 
 /** Exit codes of `eme-compat gate`, one meaning each (README "The regression gate"). */

@@ -1,10 +1,10 @@
 // Readable HTML: one self-contained page per browser report, and the cross-browser view that puts the
 // browsers' recorded sequences for each scenario side by side, highlighting steps one browser has that
 // the reference browser (the first with a timeline) does not: missing, extra, reordered, other errors.
-import { SPEC_BASE } from '../harness/judge/verdict.ts';
+import { SPEC_BASE } from '../model/verdict.ts';
 import { alignAgainst, toSteps } from './sequence.ts';
 import { formatEntry } from './timeline-text.ts';
-import type { CompatReport } from './schema.ts';
+import type { CompatReport } from '../model/results.ts';
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -2,7 +2,7 @@
 // them explicitly (EME_REVISION / EME_BRANCH, else GitHub's GITHUB_SHA / GITHUB_HEAD_REF / GITHUB_REF_NAME),
 // since a CI checkout may be a detached merge commit or have no .git at all.
 import { spawnSync } from 'node:child_process';
-import type { SourceRevision } from './schema.ts';
+import type { SourceRevision } from '../model/results.ts';
 
 function git(args: string[], cwd: string): string | null {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

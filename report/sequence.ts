@@ -1,7 +1,7 @@
 // A recorded timeline as a short sequence of comparable steps ("s1.generateRequest ✓",
 // "E:s1.message(license-request)", "E:s1.keystatuseschange(usable×2)"), and the alignment of two such
 // sequences, so the cross-browser view can show what is missing, extra, reordered or different.
-import type { PageEntry } from '../harness/record.ts';
+import type { PageEntry } from '../model/record.ts';
 
 function statuses(entry: PageEntry): string {
   const values = Object.values(entry.session?.keyStatuses ?? {});

@@ -1,5 +1,5 @@
 // The readable end-of-run summary: verdict counts per browser, then every result that is not a pass.
-import type { CompatReport } from './schema.ts';
+import type { CompatReport } from '../model/results.ts';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

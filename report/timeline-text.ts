@@ -1,7 +1,7 @@
 // The joined timeline as people read it: one line per page entry, server exchanges indented under
 // the request that caused them.
-import type { JoinedEntry } from '../harness/record.ts';
-import type { ScenarioResult } from './schema.ts';
+import type { JoinedEntry } from '../model/record.ts';
+import type { ScenarioResult } from '../model/results.ts';
 
 function short(value: unknown, max = 160): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? 'undefined';

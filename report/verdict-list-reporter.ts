@@ -3,7 +3,7 @@
 // for the same project is folded ("same reason as <scenario>"), so 68 identical "API is undefined"
 // lines become one. Tests that are not scenarios are listed as Playwright's list reporter would.
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
-import { SCENARIO_ATTACHMENT, ScenarioAttachment } from './schema.ts';
+import { SCENARIO_ATTACHMENT, ScenarioAttachment } from '../model/results.ts';
 
 const color = process.stdout.isTTY && !process.env['NO_COLOR'];
 const paint = (code: number) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[39m` : s);

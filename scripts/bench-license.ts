@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { KeyStore } from '../server/keystore.ts';
+import { KeyStore } from '../model/keystore.ts';
 import { answerMessage, parseMessage } from '../server/clearkey.ts';
 
 const program = new Command('bench-license')

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { chromium, firefox, type BrowserType, type LaunchOptions } from '@playwright/test';
-import { KeyStore } from '../server/keystore.ts';
+import { KeyStore } from '../model/keystore.ts';
 import { loadProfiles } from '../harness/browsers/profiles.ts';
 
 const program = new Command('bench-matrix')

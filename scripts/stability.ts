@@ -4,7 +4,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readReport, type CompatReport } from '../report/schema.ts';
+import { readReport, type CompatReport } from '../model/results.ts';
 import { REPORT_INDEX } from '../report/compat-reporter.ts';
 
 const positive = (v: string) => {

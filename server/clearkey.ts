@@ -1,7 +1,7 @@
 // W3C Clear Key license logic (https://w3c.github.io/encrypted-media/#clear-key), free of HTTP:
 // parse the message a CDM sent, answer it from the key store. Errors carry a stable code for the
 // endpoint's 4xx JSON answer.
-import type { KeyStore } from './keystore.ts';
+import type { KeyStore } from '../model/keystore.ts';
 
 export type ClearKeySessionType = 'temporary' | 'persistent-license';
 

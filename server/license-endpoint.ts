@@ -3,12 +3,12 @@
 // ~5x a bare server here; the rest of the API stays on Express. Same rules as every endpoint:
 // validated input, 4xx JSON errors, the exchange recorded before the answer leaves.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LicenseExchange } from '../harness/record.ts';
+import type { LicenseExchange } from '../model/record.ts';
 import { ClearKeyError, answerMessage, parseMessage } from './clearkey.ts';
 import { faultyAnswer, type RunFaults } from './faults.ts';
 import { forwardLicense, type LicenseProfiles } from './license-proxy.ts';
 import { HttpError, toErrorResponse } from './http-errors.ts';
-import type { KeyStore } from './keystore.ts';
+import type { KeyStore } from '../model/keystore.ts';
 import { RUN_ID, type RunStore } from './run-store.ts';
 
 export const LICENSE_BODY_LIMIT = 64 * 1024;

@@ -2,7 +2,7 @@
 // (with headers, e.g. a test token). In proxy mode the endpoint forwards the CDM's message as is,
 // records what went up and what came back, and returns the upstream's answer unchanged.
 import { z } from 'zod';
-import { readJsonFile } from '../harness/json-file.ts';
+import { readJsonFile } from '../model/json-file.ts';
 
 export const LicenseProfile = z.strictObject({
   keySystem: z.string().min(1),

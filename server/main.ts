@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { makeCertificate } from './tls.ts';
 import { resolve } from 'node:path';
 import { createHarness, type Origins } from './app.ts';
-import { KeyStore } from './keystore.ts';
+import { KeyStore } from '../model/keystore.ts';
 import { RunStore } from './run-store.ts';
 import { loadLicenseProfiles } from './license-proxy.ts';
 

@@ -14,7 +14,7 @@ import {
   type PageTimeline,
   type RunMeta,
   type RunRecord,
-} from '../harness/record.ts';
+} from '../model/record.ts';
 
 type StoredLine =
   | { kind: 'meta'; meta: RunMeta }

@@ -4,7 +4,7 @@
 // the name it threw (error-name drift stays visible in the report).
 import { Timeline, type Settled } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
-import type { RunRecord } from '../record.ts';
+import type { RunRecord } from '../../model/record.ts';
 
 /**
  * - 'resolves': the call fulfils (a promise resolves, a plain call returns), with any value;

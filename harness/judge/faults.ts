@@ -2,7 +2,7 @@
 // injected; the page's timeline says what the browser and page saw; every scenario must end with the
 // session usable, proving one bad answer does not break it. Error names follow the spec (TypeError for
 // a license update() cannot use) and the observed name is kept, so drift shows in the report.
-import type { PageEntry, RunRecord } from '../record.ts';
+import type { PageEntry, RunRecord } from '../../model/record.ts';
 import { expectedKeyIds } from './lifecycle.ts';
 import { Timeline, describeSettled, isFulfilled } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';

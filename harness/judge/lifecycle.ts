@@ -3,7 +3,7 @@
 //  update(): key statuses change; the promise and the 'keystatuseschange' task race in real CDMs (advisory order)
 //  close(): P:close → P:closed('closed-by-application') → E:keystatuseschange(empty)   (#session-closed)
 //  remove(): statuses 'released', P:remove, then message('license-release'); the ack closes with 'release-acknowledged'
-import type { PageEntry, RunRecord } from '../record.ts';
+import type { PageEntry, RunRecord } from '../../model/record.ts';
 import { Timeline, describeSettled, describeStatuses, isFulfilled } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
 

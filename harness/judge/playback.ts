@@ -1,8 +1,8 @@
 // Rules for encrypted playback (SCENARIOS groups E, F, H). The media manifest says what the browser
 // should see ('encrypted' init data, keys); the timeline says what it did; the picture evidence says
 // whether what it decoded is the clear picture.
-import type { AssetInfo } from '../../media/manifest.ts';
-import type { PageEntry, RunRecord } from '../record.ts';
+import type { AssetInfo } from '../../model/manifest.ts';
+import type { PageEntry, RunRecord } from '../../model/record.ts';
 import { Timeline, describeSettled, isFulfilled } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
 

@@ -4,7 +4,7 @@
 // finding, not a verdict: only Clear Key is mandatory (#common-key-systems).
 import { Timeline } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
-import type { RunRecord } from '../record.ts';
+import type { RunRecord } from '../../model/record.ts';
 
 export interface ProbeKey {
   keySystem: string;

@@ -1,5 +1,5 @@
 // Read-only queries over a run's page timeline, in the words the rules are written in.
-import type { LicenseExchange, PageEntry, RunRecord, SessionSnapshot } from '../record.ts';
+import type { LicenseExchange, PageEntry, RunRecord, SessionSnapshot } from '../../model/record.ts';
 
 export interface Settled {
   call: PageEntry;

@@ -1,9 +1,8 @@
 // From checks to a verdict. `must` checks decide it; `advisory` checks record where a browser departs
 // from the spec's ordering in ways that real CDMs are allowed to race (they show up as deviations).
-import type { RunRecord } from '../record.ts';
+import type { RunRecord } from '../../model/record.ts';
+import type { Verdict } from '../../model/verdict.ts';
 
-export const VERDICTS = ['pass', 'fail', 'unsupported', 'error', 'crash', 'timeout'] as const;
-export type Verdict = (typeof VERDICTS)[number];
 
 export interface Check {
   id: string;
@@ -24,7 +23,6 @@ export interface Judgement {
   findings?: Record<string, unknown>;
 }
 
-export const SPEC_BASE = 'https://w3c.github.io/encrypted-media/';
 
 export function check(
   id: string,

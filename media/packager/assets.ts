@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyStore, type TestKey } from '../../server/keystore.ts';
-import type { AssetInfo, Manifest, TrackInfo } from '../manifest.ts';
+import { KeyStore, type TestKey } from '../../model/keystore.ts';
+import type { AssetInfo, Manifest, TrackInfo } from '../../model/manifest.ts';
 import { encryptMp4, type ContentKey } from './mp4/encrypt-mp4.ts';
 import { parseFmp4, sampleEntry } from './mp4/fragments.ts';
 import { avcCodecString } from './mp4/subsamples.ts';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KeyStore } from '../../server/keystore.ts';
+import { KeyStore } from '../../model/keystore.ts';
 import { CLEAR_SOURCES, buildAssets } from './assets.ts';
 
 const MEDIA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -40,8 +40,8 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { SPEC_BASE } from '../../harness/judge/verdict.ts';
-import type { CompatReport, ScenarioResult } from '../schema.ts';
+import { SPEC_BASE } from '../../model/verdict.ts';
+import type { CompatReport, ScenarioResult } from '../../model/results.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // BCD's browser data

@@ -13,7 +13,7 @@
 //   take the pref-enabled results for the browser's default behaviour.
 import { z } from 'zod';
 import { runnerUrl } from '../../harness/browsers/session.ts';
-import type { CompatReport } from '../schema.ts';
+import type { CompatReport } from '../../model/results.ts';
 import { bcdFeatures, loadBcdBrowsers, type BcdBrowsers, type BcdTarget } from './bcd.ts';
 
 export const COLLECTOR_EXPOSURES = ['Window', 'Worker', 'SharedWorker', 'ServiceWorker', 'WebAssembly'] as const;

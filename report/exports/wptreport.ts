@@ -12,9 +12,9 @@
 // when `expected` is there). So a FAIL subtest that was expected to fail carries no `expected`, and a FAIL
 // subtest of a scenario expected to pass carries `expected: 'PASS'`.
 import { z } from 'zod';
-import type { Verdict } from '../../harness/judge/verdict.ts';
-import type { BrowserIdentity } from '../../harness/browsers/session.ts';
-import type { CompatReport, ScenarioResult } from '../schema.ts';
+import type { Verdict } from '../../model/verdict.ts';
+import type { BrowserIdentity } from '../../model/browser.ts';
+import type { CompatReport, ScenarioResult } from '../../model/results.ts';
 
 export const WPT_TEST_STATUSES = ['OK', 'ERROR', 'TIMEOUT', 'CRASH', 'PRECONDITION_FAILED', 'SKIP'] as const;
 export const WPT_SUBTEST_STATUSES = ['PASS', 'FAIL', 'TIMEOUT', 'NOTRUN', 'PRECONDITION_FAILED'] as const;

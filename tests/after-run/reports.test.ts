@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readReport, parseReport, type CompatReport } from '../../report/schema.ts';
+import { readReport, parseReport, type CompatReport } from '../../model/results.ts';
 import { REPORT_INDEX } from '../../report/compat-reporter.ts';
 import { loadProfiles } from '../../harness/browsers/profiles.ts';
 import { SCENARIOS } from '../../harness/catalog.ts';

@@ -7,9 +7,9 @@ import { buildDashboard, readHistory } from '../../report/dashboard.ts';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CompatReport } from '../../report/schema.ts';
+import type { CompatReport } from '../../model/results.ts';
 import type { RunIndex } from '../../report/compat-reporter.ts';
-import type { Verdict } from '../../harness/judge/verdict.ts';
+import type { Verdict } from '../../model/verdict.ts';
 import { fixtureRecord } from '../unit/helpers.ts';
 
 const site = pathToFileURL(resolve('out/dashboard/index.html')).href;

@@ -3,17 +3,19 @@
 import { test as base, expect } from '@playwright/test';
 import { writeFile } from 'node:fs/promises';
 import { Expectations } from '../../harness/expectations.ts';
-import { startBrowser, type BrowserSession, type OpenPage } from '../../harness/browsers/session.ts';
+import { startBrowser } from '../../harness/browsers/start.ts';
+import type { BrowserSession, OpenPage } from '../../harness/browsers/session.ts';
 import type { BrowserProfile } from '../../harness/browsers/profiles.ts';
-import type { Scenario } from '../../harness/catalog.ts';
-import { RunRecord, type Evidence } from '../../harness/record.ts';
+import type { Scenario } from '../../harness/scenario.ts';
+import { RunRecord, type Evidence } from '../../model/record.ts';
 import { comparePictures } from '../../harness/picture.ts';
 import { PICTURE_THRESHOLD } from '../../harness/judge/playback.ts';
-import { findScenario, GROUPS } from '../../harness/catalog.ts';
-import { SPEC_BASE } from '../../harness/judge/verdict.ts';
+import { findScenario } from '../../harness/catalog.ts';
+import { GROUPS } from '../../harness/scenario.ts';
+import { SPEC_BASE } from '../../model/verdict.ts';
 import * as allure from 'allure-js-commons';
 import { formatTimeline } from '../../report/timeline-text.ts';
-import { REPORT_SCHEMA_VERSION, SCENARIO_ATTACHMENT, ScenarioAttachment, type ScenarioResult } from '../../report/schema.ts';
+import { REPORT_SCHEMA_VERSION, SCENARIO_ATTACHMENT, ScenarioAttachment, type ScenarioResult } from '../../model/results.ts';
 
 /** How long a page may take to report its timeline before the scenario counts as hung. */
 const RECORD_WAIT_MS = 30_000;

@@ -1,6 +1,7 @@
 // Every catalog scenario in every browser project. A test fails when the verdict is not one the
 // project's expectations list: a browser lacking a feature is an expected 'unsupported', not a skip.
-import { SCENARIOS, scenarioTags, scenarioTestTitle } from '../../harness/catalog.ts';
+import { SCENARIOS } from '../../harness/catalog.ts';
+import { scenarioTags, scenarioTestTitle } from '../../harness/scenario.ts';
 import { expect, test } from './fixtures.ts';
 
 // The failure reads the right way round: the browser's verdict first, then what the expectations allow.

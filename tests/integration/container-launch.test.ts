@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserProfile, loadProfiles } from '../../harness/browsers/profiles.ts';
 import { browserEnvironment } from '../../harness/browsers/processes.ts';
-import { startBrowser } from '../../harness/browsers/session.ts';
+import { startBrowser } from '../../harness/browsers/start.ts';
 import { findScenario } from '../../harness/catalog.ts';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
 

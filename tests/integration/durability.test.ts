@@ -7,7 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { judgeTemporaryLifecycle } from '../../harness/judge/lifecycle.ts';
-import { RunRecord } from '../../harness/record.ts';
+import { RunRecord } from '../../model/record.ts';
 
 async function startServer(runsDir: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--runs-dir', runsDir], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -11,9 +11,9 @@ import { SCENARIOS } from '../../harness/catalog.ts';
 import { Expectations } from '../../harness/expectations.ts';
 import { loadProfiles } from '../../harness/browsers/profiles.ts';
 import { plannedCoverage } from '../../report/coverage.ts';
-import type { CompatReport, ScenarioResult } from '../../report/schema.ts';
+import type { CompatReport, ScenarioResult } from '../../model/results.ts';
 import type { RunIndex } from '../../report/compat-reporter.ts';
-import type { Verdict } from '../../harness/judge/verdict.ts';
+import type { Verdict } from '../../model/verdict.ts';
 import { fixtureRecord } from '../unit/helpers.ts';
 
 const record = fixtureRecord('chromium-temporary-keyids');

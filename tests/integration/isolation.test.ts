@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrowserProfile, loadProfiles } from '../../harness/browsers/profiles.ts';
-import { startBrowser } from '../../harness/browsers/session.ts';
-import type { RunRecord } from '../../harness/record.ts';
+import { startBrowser } from '../../harness/browsers/start.ts';
+import type { RunRecord } from '../../model/record.ts';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
 
 let harness: LoopbackHarness;

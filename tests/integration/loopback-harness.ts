@@ -5,9 +5,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHarness } from '../../server/app.ts';
-import { KeyStore } from '../../server/keystore.ts';
+import { KeyStore } from '../../model/keystore.ts';
 import { RunStore } from '../../server/run-store.ts';
-import type { RunRecord } from '../../harness/record.ts';
+import type { RunRecord } from '../../model/record.ts';
 
 export interface LoopbackHarness {
   base: string;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type BrowserServer } from '@playwright/test';
 import { BrowserProfile, loadProfiles } from '../../harness/browsers/profiles.ts';
-import { startBrowser } from '../../harness/browsers/session.ts';
+import { startBrowser } from '../../harness/browsers/start.ts';
 import { freePort, startXvfb, stopProcess, waitForPort, type VirtualDisplay } from '../../harness/browsers/processes.ts';
 import { findScenario } from '../../harness/catalog.ts';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';

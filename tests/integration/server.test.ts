@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { LIMITS } from '../../server/app.ts';
-import { KeyStore } from '../../server/keystore.ts';
+import { KeyStore } from '../../model/keystore.ts';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
 
 let harness: LoopbackHarness;

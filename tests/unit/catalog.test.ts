@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { GROUPS, NOT_APPLICABLE, SCENARIOS, type Group } from '../../harness/catalog.ts';
+import { NOT_APPLICABLE, SCENARIOS } from '../../harness/catalog.ts';
+import { GROUPS, type Group } from '../../harness/scenario.ts';
 import { renderCatalog } from '../../report/catalog-doc.ts';
 import { judgeCases, type CaseTable } from '../../harness/judge/cases.ts';
-import { RunRecord, joinTimeline, type PageEntry } from '../../harness/record.ts';
+import { RunRecord, joinTimeline, type PageEntry } from '../../model/record.ts';
 
 test('docs/CATALOG.md is the document the catalog renders (run `npm run catalog` after changing scenarios)', () => {
   const onDisk = readFileSync(new URL('../../docs/CATALOG.md', import.meta.url), 'utf8');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClearKeyError, answerMessage, parseMessage } from '../../server/clearkey.ts';
-import { KeyStore } from '../../server/keystore.ts';
+import { KeyStore } from '../../model/keystore.ts';
 
 const keys = new KeyStore({
   schemaVersion: 1,

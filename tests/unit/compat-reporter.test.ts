@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import CompatReporter, { type RunIndex } from '../../report/compat-reporter.ts';
 import { readFileSync } from 'node:fs';
-import { readReport, SCENARIO_ATTACHMENT } from '../../report/schema.ts';
+import { readReport, SCENARIO_ATTACHMENT } from '../../model/results.ts';
 import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { fixtureRecord } from './helpers.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { bcdProblems, loadBcdBrowsers, toBcd } from '../../report/exports.ts';
 import { BEHAVIOURS, featureName } from '../../report/exports/bcd.ts';
 import { SCENARIOS } from '../../harness/catalog.ts';
-import { SPEC_BASE } from '../../harness/judge/verdict.ts';
+import { SPEC_BASE } from '../../model/verdict.ts';
 import { FIREFOX_PERSISTENT_PREF } from '../../harness/browsers/profiles.ts';
 import { PROJECTS, realisticReport } from './exports-helpers.ts';
 

@@ -3,8 +3,8 @@
 // debian browser set reports (chromium, firefox, firefox-persistent, webkit).
 import { findScenario } from '../../harness/catalog.ts';
 import { Expectations } from '../../harness/expectations.ts';
-import type { RunRecord } from '../../harness/record.ts';
-import type { CompatReport, ScenarioResult } from '../../report/schema.ts';
+import type { RunRecord } from '../../model/record.ts';
+import type { CompatReport, ScenarioResult } from '../../model/results.ts';
 import { fixtureRecord } from './helpers.ts';
 
 export const COMMIT = '5b1e0c9d7a3f4e2b8c6d0a1f9e8d7c6b5a4f3e2d';

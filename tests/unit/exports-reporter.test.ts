@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import CompatReporter from '../../report/compat-reporter.ts';
-import { SCENARIO_ATTACHMENT } from '../../report/schema.ts';
+import { SCENARIO_ATTACHMENT } from '../../model/results.ts';
 import { bcdProblems, CollectorReport, loadBcdBrowsers, parseWptReport } from '../../report/exports.ts';
 import { realisticReport } from './exports-helpers.ts';
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseWptReport, toWptReport, wptOs, wptProduct, type WptReport } from '../../report/exports.ts';
-import type { CompatReport } from '../../report/schema.ts';
+import type { CompatReport } from '../../model/results.ts';
 import { COMMIT, IDENTITIES, PROJECTS, realisticReport } from './exports-helpers.ts';
 
 /**

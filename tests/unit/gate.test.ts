@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffExpectations, gateReports, proposeExpectations } from '../../report/gate.ts';
 import { Expectations, type ExpectationFile } from '../../harness/expectations.ts';
-import type { CompatReport, ScenarioResult } from '../../report/schema.ts';
-import type { Verdict } from '../../harness/judge/verdict.ts';
+import type { CompatReport, ScenarioResult } from '../../model/results.ts';
+import type { Verdict } from '../../model/verdict.ts';
 import { fixtureRecord } from './helpers.ts';
 
 const record = fixtureRecord('chromium-temporary-keyids');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { RunRecord, joinTimeline, type PageEntry } from '../../harness/record.ts';
+import { RunRecord, joinTimeline, type PageEntry } from '../../model/record.ts';
 
 /** A recorded run from a real browser (tests/fixtures), validated, as a fresh copy. */
 export function fixtureRecord(name: string): RunRecord {

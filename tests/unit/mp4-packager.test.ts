@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { KeyStore } from '../../server/keystore.ts';
-import { readManifest } from '../../media/manifest.ts';
+import { KeyStore } from '../../model/keystore.ts';
+import { readManifest } from '../../model/manifest.ts';
 import { ASSET_PLANS, buildAssets } from '../../media/packager/assets.ts';
 import { encryptMp4 } from '../../media/packager/mp4/encrypt-mp4.ts';
 import { decryptMp4, psshKids } from '../../media/packager/mp4/decrypt-mp4.ts';

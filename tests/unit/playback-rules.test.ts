@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findScenario } from '../../harness/catalog.ts';
-import type { RunRecord } from '../../harness/record.ts';
+import type { RunRecord } from '../../model/record.ts';
 import { fixtureRecord, withEntries } from './helpers.ts';
 
 const judge = (id: string, record: RunRecord) => findScenario(id)!.judge(record);

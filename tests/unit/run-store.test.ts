@@ -4,7 +4,7 @@ import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore, UnknownRunError } from '../../server/run-store.ts';
-import type { LicenseExchange, PageTimeline } from '../../harness/record.ts';
+import type { LicenseExchange, PageTimeline } from '../../model/record.ts';
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'eme-runs-'));
 

@@ -1,7 +1,7 @@
 // The media manifest: what each asset is, which keys protect it, and the init data a browser will
 // see for it. Written by the packager, read by pages (as JSON), tests and the judge.
 import { z } from 'zod';
-import { readJsonFile } from '../harness/json-file.ts';
+import { readJsonFile } from './json-file.ts';
 
 export const TrackInfo = z.object({
   type: z.enum(['video', 'audio']),
@@ -45,6 +45,6 @@ export const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-export function readManifest(path: string | URL = new URL('./manifest.json', import.meta.url)): Manifest {
+export function readManifest(path: string | URL = new URL('../media/manifest.json', import.meta.url)): Manifest {
   return readJsonFile(path, Manifest, 'media manifest');
 }

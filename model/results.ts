@@ -1,11 +1,9 @@
 // The per-browser compatibility report: a versioned schema, validated when written and when read.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { RunRecord } from '../harness/record.ts';
-import { BrowserIdentity } from '../harness/browsers/session.ts';
-import { VERDICTS } from '../harness/judge/verdict.ts';
-import { RunSelection } from '../harness/selection.ts';
-export { RunSelection };
+import { RunRecord } from './record.ts';
+import { BrowserIdentity } from './browser.ts';
+import { VERDICTS } from './verdict.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -39,6 +37,18 @@ export const ScenarioResult = z.object({
 export type ScenarioResult = z.infer<typeof ScenarioResult>;
 
 export const VerdictCounts = z.object({ pass: z.number(), fail: z.number(), unsupported: z.number(), error: z.number(), crash: z.number(), timeout: z.number(), total: z.number() });
+
+/** What a run was asked to cover: Playwright's project filter, grep and shard. */
+export const RunSelection = z.object({
+  /** The projects asked for with --project; null: every project of the browser set. */
+  projects: z.array(z.string()).nullable(),
+  /** Playwright's --grep / --grep-invert sources, when the run was narrowed by title. */
+  grep: z.string().nullable(),
+  grepInvert: z.string().nullable(),
+  /** "i/n" when the run was one shard of several. */
+  shard: z.string().nullable(),
+});
+export type RunSelection = z.infer<typeof RunSelection>;
 
 /** The source the run was made from (wptreport's run_info.revision). */
 export const SourceRevision = z.object({ commit: z.string().nullable(), branch: z.string().nullable(), dirty: z.boolean().nullable() });

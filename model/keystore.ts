@@ -1,6 +1,6 @@
 // The Clear Key key store: test keys the license endpoint may hand out, read from media/keys.json.
 import { z } from 'zod';
-import { readJsonFile } from '../harness/json-file.ts';
+import { readJsonFile } from './json-file.ts';
 
 const hex16 = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex digits (16 bytes)');
 
