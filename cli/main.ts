@@ -15,6 +15,7 @@ import { diffExpectations, formatGate, formatGateMarkdown, gate, GATE_EXIT, prop
 import { plannedCoverage } from '../report/coverage.ts';
 import { describeMissing, findMissingBrowsers } from '../harness/browsers/preflight.ts';
 import { projectMatcher } from '../harness/selection.ts';
+import { ciMatrix } from '../harness/browsers/ci-matrix.ts';
 import { appendFileSync } from 'node:fs';
 import { buildAllureReport, clearAllureResults, defaultAllureHistoryFile } from '../report/allure.ts';
 import { ALLURE_RESULTS_DIR, PLAYWRIGHT_HTML_DIR } from '../report/reporters.ts';
@@ -369,8 +370,14 @@ program
   .command('browsers')
   .description('list the browser projects of a browser set')
   .argument('[set]', 'browser set or JSON file', process.env['EME_BROWSERS'] ?? 'debian')
-  .action((set: string) => {
+  .option('--ci-matrix', "print the CI workflow's job matrix (project × shard, with the engine to install) as JSON")
+  .option('--shards <n>', 'shards per project in the CI matrix', positiveInt, 2)
+  .action((set: string, o: { ciMatrix?: boolean; shards: number }) => {
     try {
+      if (o.ciMatrix) {
+        console.log(JSON.stringify(ciMatrix(loadProfiles(set), o.shards)));
+        return;
+      }
       for (const p of loadProfiles(set)) {
         console.log(`${p.project.padEnd(20)} ${p.driver.padEnd(10)} ${p.label}${p.executablePath ? ` (${p.executablePath})` : p.channel ? ` (channel ${p.channel})` : ''}`);
       }

@@ -28,7 +28,7 @@ while [ "$#" -gt 0 ]; do
   shift
 done
 
-# The workflow, read with the yaml package (a dependency of allure, already in node_modules).
+# The workflow, read with the yaml package (a devDependency).
 wf() {
   node --input-type=module -e '
     import { readFileSync } from "node:fs";
@@ -37,9 +37,13 @@ wf() {
     const [file, what, job, id] = process.argv.slice(1);
     const wf = parse(readFileSync(file, "utf8"));
     if (what === "matrix") {
-      const m = wf.jobs.shard.strategy.matrix;
-      for (const p of m.project) console.log(p, m.include.find((i) => i.project === p).engine);
-      console.log("shards", m.shard.join(" "));
+      // What the plan job outputs, as the shard jobs get it: run its generating step and read the JSON.
+      const step = wf.jobs.plan.steps.find((s) => s.id === "matrix");
+      const command = step.run.match(/\$\((.*)\)/)[1];
+      const { execSync } = await import("node:child_process");
+      const { include } = JSON.parse(execSync(command, { encoding: "utf8" }));
+      for (const p of [...new Set(include.map((i) => i.project))]) console.log(p, include.find((i) => i.project === p).engine);
+      console.log("shards", [...new Set(include.map((i) => i.shard))].join(" "));
     } else {
       const step = wf.jobs[job]?.steps?.find((s) => s.id === id);
       if (!step?.run) { console.error(`ci-rehearsal: no run step with id "${id}" in job ${job}`); process.exit(2); }
@@ -103,7 +107,7 @@ for project in $PROJECTS; do
     job="$R/jobs/$project-$shard"
     checkout "$job"
     run_step shard install "$job" "${COMMON[@]}" HOME="$GH_HOME" "ENGINE=${ENGINE[$project]}" || true
-    run_step shard test "$job" "${COMMON[@]}" HOME="$GH_HOME" "EME_PORT=$(free_port)" "PROJECT=$project" "SHARD=$shard" \
+    run_step shard test "$job" "${COMMON[@]}" HOME="$GH_HOME" "EME_PORT=$(free_port)" "PROJECT=$project" "SHARD=$shard" "SHARDS=$(echo $SHARDS | wc -w)" \
       PLAYWRIGHT_BLOB_OUTPUT_DIR=blob-report "PLAYWRIGHT_BLOB_OUTPUT_NAME=report-$project-$shard.zip" || true
     # upload-artifact: the blob report, and the traces when there are any.
     if [ -d "$job/blob-report" ]; then cp -R "$job/blob-report" "$R/artifacts/blob-report-$project-$shard"; fi
