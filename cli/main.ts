@@ -16,9 +16,10 @@ import { plannedCoverage } from '../report/coverage.ts';
 import { describeMissing, findMissingBrowsers } from '../harness/browsers/preflight.ts';
 import { projectMatcher } from '../harness/selection.ts';
 import { ciMatrix } from '../harness/browsers/ci-matrix.ts';
+import { readConfig, type Config } from '../harness/config.ts';
 import { appendFileSync } from 'node:fs';
 import { buildAllureReport, clearAllureResults, defaultAllureHistoryFile } from '../report/allure.ts';
-import { ALLURE_RESULTS_DIR, PLAYWRIGHT_HTML_DIR } from '../report/reporters.ts';
+import { allureResultsDir, PLAYWRIGHT_HTML_DIR } from '../report/reporters.ts';
 import { buildDashboard } from '../report/dashboard.ts';
 import { renderCatalog } from '../report/catalog-doc.ts';
 import { Expectations } from '../harness/expectations.ts';
@@ -51,6 +52,13 @@ function allOf(patterns: string[]): string {
   return patterns.length === 1 ? patterns[0]! : `^${patterns.map((p) => `(?=.*(?:${p}))`).join('')}`;
 }
 
+let settings: Config;
+try {
+  settings = readConfig();
+} catch (err) {
+  fail((err as Error).message);
+}
+
 const program = new Command('eme-compat')
   .description('W3C Encrypted Media Extensions compatibility harness: real browsers, a real Clear Key server, recorded sequences.')
   .showHelpAfterError()
@@ -62,13 +70,13 @@ program
   .command('run')
   .description('run the scenario catalog in the chosen browsers and write one compatibility report per browser')
   .argument('[playwright-args...]', 'further arguments for `playwright test`, after -- (e.g. -- --retries 2 --headed)')
-  .option('-b, --browsers <set>', `browser set (${BROWSER_SETS.join(', ')}; comma-join several) or a JSON file of profiles`, process.env['EME_BROWSERS'] ?? 'debian')
+  .option('-b, --browsers <set>', `browser set (${BROWSER_SETS.join(', ')}; comma-join several) or a JSON file of profiles`, settings.browsers)
   .option('-p, --project <names...>', 'only these browser projects (see `eme-compat browsers`)')
   .option('-s, --scenario <regexp>', 'only scenarios whose id matches (see `eme-compat scenarios`)')
   .option('--group <letters>', `only these catalog groups, e.g. B or B,C (${Object.keys(GROUPS).join('')})`)
   .option('-g, --grep <regexp>', "only tests whose title or tags match (Playwright's --grep)")
   .option('-w, --workers <n>', 'parallel browser workers', positiveInt)
-  .option('-o, --report-dir <dir>', 'where the JSON reports go', process.env['EME_REPORT_DIR'] ?? 'reports')
+  .option('-o, --report-dir <dir>', 'where the JSON reports go', settings.reportDir)
   .option('--shard <i/n>', 'run shard i of n', shard)
   .option('--reporter <names>', 'extra Playwright reporters (comma-separated); the compatibility reports are always written')
   .addOption(new Option('--port <port>', 'port of the harness server').argParser(positiveInt))
@@ -125,19 +133,19 @@ program
     args.push(...passThrough);
     const env = { ...process.env, EME_BROWSERS: opts.browsers, EME_REPORT_DIR: opts.reportDir, ...(opts.port ? { EME_PORT: String(opts.port) } : {}) };
     // allure-playwright adds to its folder; a report must show this run's results only.
-    clearAllureResults(ALLURE_RESULTS_DIR);
+    clearAllureResults(allureResultsDir());
     console.log(`eme-compat: ${chosen.map((p) => p.project).join(', ')} × ${narrowing.length ? `scenarios matching ${narrowing.join(' and ')}` : `${SCENARIOS.length} scenarios`} → ${opts.reportDir}/`);
     const child = spawn(process.execPath, args, { stdio: 'inherit', env });
     child.on('exit', (code, signal) => {
       // Everything a run produces, from one command: the reports and exports (written by the run), the
       // dashboard with this run in its history, and the Allure HTML report.
       try {
-        const { runs } = buildDashboard(process.env['EME_RESULTS_DIR'] ?? 'results', 'out/dashboard');
+        const { runs } = buildDashboard(settings.resultsDir ?? 'results', 'out/dashboard');
         console.log(`eme-compat: dashboard with ${runs} run(s) → out/dashboard/index.html`);
       } catch (err) {
         console.warn(`eme-compat: dashboard not built: ${(err as Error).message}`);
       }
-      const allure = buildAllureReport({ resultsDir: ALLURE_RESULTS_DIR, outDir: 'out/allure-report', historyFile: defaultAllureHistoryFile() });
+      const allure = buildAllureReport({ resultsDir: allureResultsDir(), outDir: 'out/allure-report', historyFile: defaultAllureHistoryFile() });
       (allure.ok ? console.log : console.warn)(`eme-compat: ${allure.message}`);
       console.log(`eme-compat: Playwright report → ${PLAYWRIGHT_HTML_DIR}/index.html (npx playwright show-report ${PLAYWRIGHT_HTML_DIR})`);
       process.exit(code ?? (signal ? 1 : 0));
@@ -267,7 +275,7 @@ function mergeBlobs(blobDir: string, reportDir: string, env: NodeJS.ProcessEnv):
   // merge-reports exits 1 when a test in the blobs failed, i.e. on unexpected verdicts: that is the
   // gate's call. What matters here is whether the reports were written, which the fresh index shows.
   rmSync(join(reportDir, REPORT_INDEX), { force: true });
-  clearAllureResults(ALLURE_RESULTS_DIR);
+  clearAllureResults(allureResultsDir());
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const merged = spawnSync(process.execPath, [cli, 'merge-reports', '--config', fileURLToPath(new URL('../merge.config.ts', import.meta.url)), blobDir], { stdio: 'inherit', env: { ...env, EME_REPORT_DIR: reportDir } });
   if (merged.error) fail(`merge-reports did not start: ${merged.error.message}`);
@@ -278,7 +286,7 @@ program
   .command('merge')
   .description('merge blob reports (sharded jobs) into the compatibility reports, exports, history and Playwright/Allure reports')
   .argument('<blob-dir>', 'folder holding the blob reports (*.zip)')
-  .option('-o, --report-dir <dir>', 'where the merged reports go', process.env['EME_REPORT_DIR'] ?? 'reports')
+  .option('-o, --report-dir <dir>', 'where the merged reports go', settings.reportDir)
   .addHelpText('after', '\nExit codes: 0 the reports were written (whatever the verdicts: run `eme-compat gate` next); 2 nothing to merge, or merging failed.')
   .action((blobDir: string, o: { reportDir: string }) => {
     mergeBlobs(blobDir, o.reportDir, process.env);
@@ -288,10 +296,10 @@ program
 program
   .command('plan')
   .description('run the CI plan on one machine: every project × shard as blob reports, then merge them into the reports and gate')
-  .option('-b, --browsers <set>', 'browser set or profile file', process.env['EME_BROWSERS'] ?? 'debian')
+  .option('-b, --browsers <set>', 'browser set or profile file', settings.browsers)
   .option('-s, --shards <n>', 'shards per project', positiveInt, 2)
   .option('-p, --project <names...>', 'only these projects')
-  .option('-o, --report-dir <dir>', 'where the merged reports go', process.env['EME_REPORT_DIR'] ?? 'reports')
+  .option('-o, --report-dir <dir>', 'where the merged reports go', settings.reportDir)
   .option('--blob-dir <dir>', 'where blob reports are collected', 'out/blobs')
   .option('-g, --grep <regex>', 'only scenarios whose title or tags match (e.g. "@group-B|@group-G")')
   .action((o: { browsers: string; shards: number; project?: string[]; reportDir: string; blobDir: string; grep?: string }) => {
@@ -332,7 +340,7 @@ program
 program
   .command('dashboard')
   .description('build the static browser-support dashboard from the results history (one folder per run)')
-  .option('-r, --results <dir>', 'results history', process.env['EME_RESULTS_DIR'] ?? 'results')
+  .option('-r, --results <dir>', 'results history', settings.resultsDir ?? 'results')
   .option('-o, --out <dir>', 'where the site goes (deploy it anywhere; the harness server serves out/dashboard at /dashboard/)', 'out/dashboard')
   .action((o: { results: string; out: string }) => {
     const { runs, skipped } = buildDashboard(o.results, o.out);
@@ -369,7 +377,7 @@ program
 program
   .command('browsers')
   .description('list the browser projects of a browser set')
-  .argument('[set]', 'browser set or JSON file', process.env['EME_BROWSERS'] ?? 'debian')
+  .argument('[set]', 'browser set or JSON file', settings.browsers)
   .option('--ci-matrix', "print the CI workflow's job matrix (project × shard, with the engine to install) as JSON")
   .option('--shards <n>', 'shards per project in the CI matrix', positiveInt, 2)
   .action((set: string, o: { ciMatrix?: boolean; shards: number }) => {

@@ -20,12 +20,13 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
+import { readConfig } from '../harness/config.ts';
 
 /** Name of the history file inside the results history folder (EME_RESULTS_DIR, default `results`). */
 export const ALLURE_HISTORY_FILE = 'allure-history.jsonl';
 
 /** The history file for a results history folder: `results/allure-history.jsonl` by default. */
-export function defaultAllureHistoryFile(resultsRoot: string = process.env['EME_RESULTS_DIR'] ?? 'results'): string {
+export function defaultAllureHistoryFile(resultsRoot: string = readConfig().resultsDir ?? 'results'): string {
   return join(resultsRoot, ALLURE_HISTORY_FILE);
 }
 

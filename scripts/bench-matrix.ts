@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { chromium, firefox, type BrowserType, type LaunchOptions } from '@playwright/test';
 import { KeyStore } from '../model/keystore.ts';
+import { readConfig } from '../harness/config.ts';
 import { loadProfiles } from '../harness/browsers/profiles.ts';
 
 const program = new Command('bench-matrix')
@@ -101,7 +102,7 @@ const evenFloorMs = perSlot.reduce((n, x) => n + x.work, 0) / parallel;
 
 // 3. The yardstick: one lifecycle with nothing around it.
 async function bare(type: BrowserType, options: LaunchOptions, name: string) {
-  const base = `http://127.0.0.1:${process.env['EME_PORT'] ?? 8787}`;
+  const base = readConfig().baseURL;
   const { spawn } = await import('node:child_process');
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--runs-dir', 'out/runs/bench-bare'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => server.stdout!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()));

@@ -6,6 +6,7 @@ import { makeCertificate } from './tls.ts';
 import { resolve } from 'node:path';
 import { createHarness, type Origins } from './app.ts';
 import { KeyStore } from '../model/keystore.ts';
+import { readConfig } from '../harness/config.ts';
 import { RunStore } from './run-store.ts';
 import { loadLicenseProfiles } from './license-proxy.ts';
 
@@ -17,14 +18,14 @@ function port(value: string): number {
 
 const program = new Command('eme-compat-server')
   .description('Serves pages/ and media/, the Clear Key license endpoint and the run recorder.')
-  .option('-p, --port <port>', 'port to listen on (0 picks a free one)', port, Number(process.env['EME_PORT'] ?? 8787))
+  .option('-p, --port <port>', 'port to listen on (0 picks a free one)', port, readConfig().port)
   .option('-H, --host <host>', 'address to bind; loopback by default', '127.0.0.1')
   .option('--runs-dir <dir>', 'where run records are written (JSONL, one file per run)', 'out/runs')
   .option('--keys <file>', 'Clear Key key store', 'media/keys.json')
   .option('--https-port <port>', 'also serve HTTPS here, a second origin (default: --port + 1; 0 picks a free one)', port)
   .option('--no-https', 'serve plain HTTP only')
   .option('--insecure-host <name>', 'a host name browsers map to 127.0.0.1, for the insecure-origin scenario', 'eme.test')
-  .option('--license-profiles <file>', 'upstream license servers for real DRM (proxy mode); see README', process.env['EME_LICENSE_PROFILES'])
+  .option('--license-profiles <file>', 'upstream license servers for real DRM (proxy mode); see README', readConfig().licenseProfiles)
   .showHelpAfterError()
   .parse();
 

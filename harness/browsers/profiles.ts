@@ -3,6 +3,7 @@
 // profiles), never by editing tests.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readConfig } from '../config.ts';
 
 export const Engine = z.enum(['chromium', 'firefox', 'webkit']);
 export type Engine = z.infer<typeof Engine>;
@@ -112,7 +113,7 @@ export const BROWSER_SETS = Object.keys(SETS);
  * Resolves EME_BROWSERS: a set name (debian, bundled, branded; several joined by commas) or the
  * path of a JSON file holding an array of profiles.
  */
-export function loadProfiles(selection = process.env['EME_BROWSERS'] ?? 'debian'): BrowserProfile[] {
+export function loadProfiles(selection = readConfig().browsers): BrowserProfile[] {
   let inputs: unknown[];
   if (selection.endsWith('.json')) {
     try {
@@ -140,6 +141,6 @@ export function loadProfiles(selection = process.env['EME_BROWSERS'] ?? 'debian'
 }
 
 /** Name of the browser set in use, for locating expectations. */
-export function browserSetName(selection = process.env['EME_BROWSERS'] ?? 'debian'): string {
+export function browserSetName(selection = readConfig().browsers): string {
   return selection.endsWith('.json') ? selection.replace(/^.*\//, '').replace(/\.json$/, '') : selection.replace(/,/g, '+');
 }
