@@ -11,7 +11,15 @@ import { BROWSER_SETS, loadProfiles } from '../harness/browsers/profiles.ts';
 import { readReport } from '../model/results.ts';
 import { formatSummary } from '../report/summary.ts';
 import { REPORT_INDEX, type RunIndex } from '../report/compat-reporter.ts';
-import { diffExpectations, formatGate, formatGateMarkdown, gate, GATE_EXIT, proposeExpectations } from '../report/gate.ts';
+import { keepInHistory } from '../report/history.ts';
+import {
+  diffExpectations,
+  formatGate,
+  formatGateMarkdown,
+  gate,
+  GATE_EXIT,
+  proposeExpectations,
+} from '../report/gate.ts';
 import { plannedCoverage } from '../report/coverage.ts';
 import { describeMissing, findMissingBrowsers } from '../harness/browsers/preflight.ts';
 import { projectMatcher } from '../harness/selection.ts';
@@ -33,7 +41,8 @@ function positiveInt(value: string): number {
 
 function shard(value: string): string {
   const m = /^(\d+)\/(\d+)$/.exec(value);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new InvalidArgumentError('expected i/n with 1 ≤ i ≤ n, e.g. 1/3');
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
+    throw new InvalidArgumentError('expected i/n with 1 ≤ i ≤ n, e.g. 1/3');
   return value;
 }
 
@@ -60,7 +69,9 @@ try {
 }
 
 const program = new Command('eme-compat')
-  .description('W3C Encrypted Media Extensions compatibility harness: real browsers, a real Clear Key server, recorded sequences.')
+  .description(
+    'W3C Encrypted Media Extensions compatibility harness: real browsers, a real Clear Key server, recorded sequences.',
+  )
   .showHelpAfterError()
   // Commander's own usage errors exit 2 like ours (handled at parseAsync); help exits 0.
   .exitOverride()
@@ -70,7 +81,11 @@ program
   .command('run')
   .description('run the scenario catalog in the chosen browsers and write one compatibility report per browser')
   .argument('[playwright-args...]', 'further arguments for `playwright test`, after -- (e.g. -- --retries 2 --headed)')
-  .option('-b, --browsers <set>', `browser set (${BROWSER_SETS.join(', ')}; comma-join several) or a JSON file of profiles`, settings.browsers)
+  .option(
+    '-b, --browsers <set>',
+    `browser set (${BROWSER_SETS.join(', ')}; comma-join several) or a JSON file of profiles`,
+    settings.browsers,
+  )
   .option('-p, --project <names...>', 'only these browser projects (see `eme-compat browsers`)')
   .option('-s, --scenario <regexp>', 'only scenarios whose id matches (see `eme-compat scenarios`)')
   .option('--group <letters>', `only these catalog groups, e.g. B or B,C (${Object.keys(GROUPS).join('')})`)
@@ -78,79 +93,129 @@ program
   .option('-w, --workers <n>', 'parallel browser workers', positiveInt)
   .option('-o, --report-dir <dir>', 'where the JSON reports go', settings.reportDir)
   .option('--shard <i/n>', 'run shard i of n', shard)
-  .option('--reporter <names>', 'extra Playwright reporters (comma-separated); the compatibility reports are always written')
+  .option(
+    '--reporter <names>',
+    'extra Playwright reporters (comma-separated); the compatibility reports are always written',
+  )
   .addOption(new Option('--port <port>', 'port of the harness server').argParser(positiveInt))
-  .action((passThrough: string[], opts: { browsers: string; project?: string[]; scenario?: string; group?: string; grep?: string; workers?: number; reportDir: string; shard?: string; reporter?: string; port?: number }) => {
-    let profiles;
-    try {
-      profiles = loadProfiles(opts.browsers);
-    } catch (err) {
-      fail((err as Error).message);
-    }
-    const known = profiles.map((p) => p.project);
-    for (const p of opts.project ?? []) if (!known.some(projectMatcher([p]))) fail(`no project "${p}" in browser set ${opts.browsers}; it has ${known.join(', ')}`);
-    const chosen = opts.project ? profiles.filter((p) => projectMatcher(opts.project!)(p.project)) : profiles;
-    const missing = findMissingBrowsers(chosen);
-    if (missing.length) fail(describeMissing(missing));
-    const args = [createRequire(import.meta.url).resolve('@playwright/test/cli'), 'test'];
-    for (const p of opts.project ?? []) args.push('--project', p);
-    const narrowing: string[] = [];
-    if (opts.scenario !== undefined) {
-      let pattern: RegExp;
+  .action(
+    (
+      passThrough: string[],
+      opts: {
+        browsers: string;
+        project?: string[];
+        scenario?: string;
+        group?: string;
+        grep?: string;
+        workers?: number;
+        reportDir: string;
+        shard?: string;
+        reporter?: string;
+        port?: number;
+      },
+    ) => {
+      let profiles;
       try {
-        pattern = new RegExp(opts.scenario);
+        profiles = loadProfiles(opts.browsers);
       } catch (err) {
-        fail(`--scenario is not a regular expression: ${(err as Error).message}`);
+        fail((err as Error).message);
       }
-      const ids = SCENARIOS.map((s) => s.id).filter((id) => pattern.test(id));
-      if (!ids.length) fail(`--scenario ${opts.scenario} matches no scenario id (see eme-compat scenarios)`);
-      narrowing.push(`(?:${ids.map(escapeRegExp).join('|')}):`);
-    }
-    if (opts.group !== undefined) {
-      const groups = opts.group.split(/[,\s]+/).filter(Boolean).map((g) => g.toUpperCase());
-      const bad = groups.filter((g) => !(g in GROUPS));
-      if (bad.length || !groups.length) fail(`--group ${opts.group}: groups are ${Object.keys(GROUPS).join(', ')}`);
-      narrowing.push(`@group-(?:${groups.join('|')})\\b`);
-    }
-    if (opts.grep !== undefined) {
-      try {
-        new RegExp(opts.grep);
-      } catch (err) {
-        fail(`--grep is not a regular expression: ${(err as Error).message}`);
+      const known = profiles.map((p) => p.project);
+      for (const p of opts.project ?? [])
+        if (!known.some(projectMatcher([p])))
+          fail(`no project "${p}" in browser set ${opts.browsers}; it has ${known.join(', ')}`);
+      const chosen = opts.project ? profiles.filter((p) => projectMatcher(opts.project!)(p.project)) : profiles;
+      const missing = findMissingBrowsers(chosen);
+      if (missing.length) fail(describeMissing(missing));
+      const args = [createRequire(import.meta.url).resolve('@playwright/test/cli'), 'test'];
+      for (const p of opts.project ?? []) args.push('--project', p);
+      const narrowing: string[] = [];
+      if (opts.scenario !== undefined) {
+        let pattern: RegExp;
+        try {
+          pattern = new RegExp(opts.scenario);
+        } catch (err) {
+          fail(`--scenario is not a regular expression: ${(err as Error).message}`);
+        }
+        const ids = SCENARIOS.map((s) => s.id).filter((id) => pattern.test(id));
+        if (!ids.length) fail(`--scenario ${opts.scenario} matches no scenario id (see eme-compat scenarios)`);
+        narrowing.push(`(?:${ids.map(escapeRegExp).join('|')}):`);
       }
-      narrowing.push(opts.grep);
-    }
-    if (narrowing.length) {
-      const grep = allOf(narrowing);
-      const matching = SCENARIOS.filter((s) => new RegExp(grep).test(`${scenarioTestTitle(s)} @eme @group-${s.group}`));
-      if (!matching.length) fail(`the selection (${narrowing.join(' and ')}) matches no scenario (see eme-compat scenarios)`);
-      args.push('--grep', grep);
-    }
-    if (opts.workers) args.push('--workers', String(opts.workers));
-    if (opts.shard) args.push('--shard', opts.shard);
-    // Playwright's --reporter replaces the configured list; the compat reporter and the verdict list stay in it.
-    if (opts.reporter) args.push('--reporter', [...opts.reporter.split(','), './report/verdict-list-reporter.ts', './report/compat-reporter.ts', 'json'].join(','));
-    args.push(...passThrough);
-    const env = { ...process.env, EME_BROWSERS: opts.browsers, EME_REPORT_DIR: opts.reportDir, ...(opts.port ? { EME_PORT: String(opts.port) } : {}) };
-    // allure-playwright adds to its folder; a report must show this run's results only.
-    clearAllureResults(allureResultsDir());
-    console.log(`eme-compat: ${chosen.map((p) => p.project).join(', ')} × ${narrowing.length ? `scenarios matching ${narrowing.join(' and ')}` : `${SCENARIOS.length} scenarios`} → ${opts.reportDir}/`);
-    const child = spawn(process.execPath, args, { stdio: 'inherit', env });
-    child.on('exit', (code, signal) => {
-      // Everything a run produces, from one command: the reports and exports (written by the run), the
-      // dashboard with this run in its history, and the Allure HTML report.
-      try {
-        const { runs } = buildDashboard(settings.resultsDir ?? 'results', 'out/dashboard');
-        console.log(`eme-compat: dashboard with ${runs} run(s) → out/dashboard/index.html`);
-      } catch (err) {
-        console.warn(`eme-compat: dashboard not built: ${(err as Error).message}`);
+      if (opts.group !== undefined) {
+        const groups = opts.group
+          .split(/[,\s]+/)
+          .filter(Boolean)
+          .map((g) => g.toUpperCase());
+        const bad = groups.filter((g) => !(g in GROUPS));
+        if (bad.length || !groups.length) fail(`--group ${opts.group}: groups are ${Object.keys(GROUPS).join(', ')}`);
+        narrowing.push(`@group-(?:${groups.join('|')})\\b`);
       }
-      const allure = buildAllureReport({ resultsDir: allureResultsDir(), outDir: 'out/allure-report', historyFile: defaultAllureHistoryFile() });
-      (allure.ok ? console.log : console.warn)(`eme-compat: ${allure.message}`);
-      console.log(`eme-compat: Playwright report → ${PLAYWRIGHT_HTML_DIR}/index.html (npx playwright show-report ${PLAYWRIGHT_HTML_DIR})`);
-      process.exit(code ?? (signal ? 1 : 0));
-    });
-  });
+      if (opts.grep !== undefined) {
+        try {
+          new RegExp(opts.grep);
+        } catch (err) {
+          fail(`--grep is not a regular expression: ${(err as Error).message}`);
+        }
+        narrowing.push(opts.grep);
+      }
+      if (narrowing.length) {
+        const grep = allOf(narrowing);
+        const matching = SCENARIOS.filter((s) =>
+          new RegExp(grep).test(`${scenarioTestTitle(s)} @eme @group-${s.group}`),
+        );
+        if (!matching.length)
+          fail(`the selection (${narrowing.join(' and ')}) matches no scenario (see eme-compat scenarios)`);
+        args.push('--grep', grep);
+      }
+      if (opts.workers) args.push('--workers', String(opts.workers));
+      if (opts.shard) args.push('--shard', opts.shard);
+      // Playwright's --reporter replaces the configured list; the compat reporter and the verdict list stay in it.
+      if (opts.reporter)
+        args.push(
+          '--reporter',
+          [
+            ...opts.reporter.split(','),
+            './report/verdict-list-reporter.ts',
+            './report/compat-reporter.ts',
+            'json',
+          ].join(','),
+        );
+      args.push(...passThrough);
+      const env = {
+        ...process.env,
+        EME_BROWSERS: opts.browsers,
+        EME_REPORT_DIR: opts.reportDir,
+        ...(opts.port ? { EME_PORT: String(opts.port) } : {}),
+      };
+      // allure-playwright adds to its folder; a report must show this run's results only.
+      clearAllureResults(allureResultsDir());
+      console.log(
+        `eme-compat: ${chosen.map((p) => p.project).join(', ')} × ${narrowing.length ? `scenarios matching ${narrowing.join(' and ')}` : `${SCENARIOS.length} scenarios`} → ${opts.reportDir}/`,
+      );
+      const child = spawn(process.execPath, args, { stdio: 'inherit', env });
+      child.on('exit', (code, signal) => {
+        // Everything a run produces, from one command: the reports and exports (written by the run), the
+        // run kept in the results history, the dashboard with it, and the Allure HTML report.
+        keepRunInHistory(opts.reportDir);
+        try {
+          const { runs } = buildDashboard(settings.resultsDir ?? 'results', 'out/dashboard');
+          console.log(`eme-compat: dashboard with ${runs} run(s) → out/dashboard/index.html`);
+        } catch (err) {
+          console.warn(`eme-compat: dashboard not built: ${(err as Error).message}`);
+        }
+        const allure = buildAllureReport({
+          resultsDir: allureResultsDir(),
+          outDir: 'out/allure-report',
+          historyFile: defaultAllureHistoryFile(),
+        });
+        (allure.ok ? console.log : console.warn)(`eme-compat: ${allure.message}`);
+        console.log(
+          `eme-compat: Playwright report → ${PLAYWRIGHT_HTML_DIR}/index.html (npx playwright show-report ${PLAYWRIGHT_HTML_DIR})`,
+        );
+        process.exit(code ?? (signal ? 1 : 0));
+      });
+    },
+  );
 
 program
   .command('summary')
@@ -158,13 +223,19 @@ program
   .argument('[dir]', 'report directory', 'reports')
   .action((dir: string) => {
     const { reports, files } = readRunFiles(dir);
-    console.log(formatSummary(reports, files.map((f) => join(dir, f))));
+    console.log(
+      formatSummary(
+        reports,
+        files.map((f) => join(dir, f)),
+      ),
+    );
   });
 
 /** The reports a run wrote (and their file names), validated; exits with a clear message when there are none. */
 function readRunFiles(dir: string): { reports: CompatReport[]; files: string[]; index: RunIndex } {
   const indexPath = join(dir, REPORT_INDEX);
-  if (!existsSync(indexPath)) fail(`${indexPath} not found: run \`eme-compat run\` first, or name the report directory`);
+  if (!existsSync(indexPath))
+    fail(`${indexPath} not found: run \`eme-compat run\` first, or name the report directory`);
   let index: RunIndex;
   try {
     index = JSON.parse(readFileSync(indexPath, 'utf8')) as RunIndex;
@@ -189,58 +260,97 @@ program
   .argument('[dir]', 'report directory', 'reports')
   .option('-e, --expectations <dir>', 'expectations folder', 'expectations')
   .option('-b, --browsers <set>', "browser set whose projects the run must cover (default: the run's own)")
-  .option('-p, --project <names...>', 'projects the run must cover (default: as the run was asked, else every project of the set)')
-  .option('-g, --grep <regexp>', 'scenarios the run must cover, by title and tags (default: as the run was asked, else the whole catalog)')
+  .option(
+    '-p, --project <names...>',
+    'projects the run must cover (default: as the run was asked, else every project of the set)',
+  )
+  .option(
+    '-g, --grep <regexp>',
+    'scenarios the run must cover, by title and tags (default: as the run was asked, else the whole catalog)',
+  )
   .option('--fail-on-unexpected-pass', 'an unexpected pass fails the gate too (default: listed, not failing)')
   .option('--summary <file>', 'append a Markdown summary to this file (default: $GITHUB_STEP_SUMMARY when set)')
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Exit codes:
   ${GATE_EXIT.ok}  every planned verdict is present and expected
   ${GATE_EXIT.unexpected}  unexpected verdicts (regressions; unexpected passes with --fail-on-unexpected-pass)
   ${GATE_EXIT.usage}  usage or configuration error (bad arguments, unreadable reports, malformed expectations)
-  ${GATE_EXIT.incomplete}  incomplete coverage: projects, scenarios or shards missing (verdicts present are expected)`)
-  .action((dir: string, o: { expectations: string; browsers?: string; project?: string[]; grep?: string; failOnUnexpectedPass?: boolean; summary?: string }) => {
-    const { reports, index } = readRunFiles(dir);
-    const set = o.browsers ?? index.browserSet?.replace(/\+/g, ',') ?? reports[0]?.run.browserSet.replace(/\+/g, ',') ?? 'debian';
-    let coverage;
-    try {
-      const profiles = loadProfiles(set);
-      const recorded = index.selection;
-      const selection = {
-        projects: o.project ?? recorded?.projects ?? null,
-        grep: o.grep ?? recorded?.grep ?? null,
-        grepInvert: o.grep ? null : (recorded?.grepInvert ?? null),
-      };
-      const from = [
-        `browser set ${set}`,
-        selection.projects ? `projects ${selection.projects.join(', ')}${o.project ? '' : ' (as recorded)'}` : 'every project',
-        selection.grep ? `grep ${selection.grep}${o.grep ? '' : ' (as recorded)'}` : 'the whole catalog',
-      ].join(', ');
-      const extraGaps = [
-        ...(recorded?.shard ? [`the run is shard ${recorded.shard}: gate the merged reports of every shard`] : []),
-        ...(index.status === 'interrupted' ? ['the run was interrupted'] : []),
-      ];
-      coverage = { planned: plannedCoverage(profiles, selection), from, extraGaps };
-    } catch (err) {
-      fail(`${(err as Error).message}${o.browsers ? '' : ` (the run used browser set "${set}"; name its profiles with --browsers <set or file>)`}`);
-    }
-    let result;
-    try {
-      result = gate(reports, (project) => Expectations.load(o.expectations, reports.find((r) => r.browser.project === project)!.run.browserSet, project), coverage, { failOnUnexpectedPass: o.failOnUnexpectedPass });
-    } catch (err) {
-      fail((err as Error).message);
-    }
-    console.log(formatGate(result, dir));
-    const summary = o.summary ?? process.env['GITHUB_STEP_SUMMARY'];
-    if (summary) {
+  ${GATE_EXIT.incomplete}  incomplete coverage: projects, scenarios or shards missing (verdicts present are expected)`,
+  )
+  .action(
+    (
+      dir: string,
+      o: {
+        expectations: string;
+        browsers?: string;
+        project?: string[];
+        grep?: string;
+        failOnUnexpectedPass?: boolean;
+        summary?: string;
+      },
+    ) => {
+      const { reports, index } = readRunFiles(dir);
+      const set =
+        o.browsers ??
+        index.browserSet?.replace(/\+/g, ',') ??
+        reports[0]?.run.browserSet.replace(/\+/g, ',') ??
+        'debian';
+      let coverage;
       try {
-        appendFileSync(summary, formatGateMarkdown(result) + '\n');
+        const profiles = loadProfiles(set);
+        const recorded = index.selection;
+        const selection = {
+          projects: o.project ?? recorded?.projects ?? null,
+          grep: o.grep ?? recorded?.grep ?? null,
+          grepInvert: o.grep ? null : (recorded?.grepInvert ?? null),
+        };
+        const from = [
+          `browser set ${set}`,
+          selection.projects
+            ? `projects ${selection.projects.join(', ')}${o.project ? '' : ' (as recorded)'}`
+            : 'every project',
+          selection.grep ? `grep ${selection.grep}${o.grep ? '' : ' (as recorded)'}` : 'the whole catalog',
+        ].join(', ');
+        const extraGaps = [
+          ...(recorded?.shard ? [`the run is shard ${recorded.shard}: gate the merged reports of every shard`] : []),
+          ...(index.status === 'interrupted' ? ['the run was interrupted'] : []),
+        ];
+        coverage = { planned: plannedCoverage(profiles, selection), from, extraGaps };
       } catch (err) {
-        fail(`cannot write the summary to ${summary}: ${(err as Error).message}`);
+        fail(
+          `${(err as Error).message}${o.browsers ? '' : ` (the run used browser set "${set}"; name its profiles with --browsers <set or file>)`}`,
+        );
       }
-    }
-    process.exit(result.exitCode);
-  });
+      let result;
+      try {
+        result = gate(
+          reports,
+          (project) =>
+            Expectations.load(
+              o.expectations,
+              reports.find((r) => r.browser.project === project)!.run.browserSet,
+              project,
+            ),
+          coverage,
+          { failOnUnexpectedPass: o.failOnUnexpectedPass },
+        );
+      } catch (err) {
+        fail((err as Error).message);
+      }
+      console.log(formatGate(result, dir));
+      const summary = o.summary ?? process.env['GITHUB_STEP_SUMMARY'];
+      if (summary) {
+        try {
+          appendFileSync(summary, `${formatGateMarkdown(result)}\n`);
+        } catch (err) {
+          fail(`cannot write the summary to ${summary}: ${(err as Error).message}`);
+        }
+      }
+      process.exit(result.exitCode);
+    },
+  );
 
 program
   .command('expectations')
@@ -260,11 +370,23 @@ program
       changes += diff.length;
       if (o.write && diff.length) {
         mkdirSync(join(o.expectations, set), { recursive: true });
-        writeFileSync(current.path, JSON.stringify(proposed, null, 2) + '\n');
+        writeFileSync(current.path, `${JSON.stringify(proposed, null, 2)}\n`);
       }
     }
     if (changes && !o.write) console.log('\nnothing written; add --write to apply');
   });
+
+/** Copies the reports of a run or merge into the results history (EME_RESULTS_DIR; off keeps none). */
+function keepRunInHistory(reportDir: string): void {
+  if (!settings.resultsDir) return;
+  try {
+    const kept = keepInHistory(reportDir, settings.resultsDir);
+    if (kept.kept) console.log(`eme-compat: run kept in the history → ${kept.folder}/`);
+    else console.warn(`eme-compat: run not kept in the history: ${kept.why}`);
+  } catch (err) {
+    console.warn(`eme-compat: run not kept in the history: ${(err as Error).message}`);
+  }
+}
 
 /** Runs merge-reports over a folder of blob reports; the compat reports' index is the evidence it worked. */
 function mergeBlobs(blobDir: string, reportDir: string, env: NodeJS.ProcessEnv): void {
@@ -277,17 +399,30 @@ function mergeBlobs(blobDir: string, reportDir: string, env: NodeJS.ProcessEnv):
   rmSync(join(reportDir, REPORT_INDEX), { force: true });
   clearAllureResults(allureResultsDir());
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const merged = spawnSync(process.execPath, [cli, 'merge-reports', '--config', fileURLToPath(new URL('../merge.config.ts', import.meta.url)), blobDir], { stdio: 'inherit', env: { ...env, EME_REPORT_DIR: reportDir } });
+  const merged = spawnSync(
+    process.execPath,
+    [cli, 'merge-reports', '--config', fileURLToPath(new URL('../merge.config.ts', import.meta.url)), blobDir],
+    { stdio: 'inherit', env: { ...env, EME_REPORT_DIR: reportDir } },
+  );
   if (merged.error) fail(`merge-reports did not start: ${merged.error.message}`);
-  if (!existsSync(join(reportDir, REPORT_INDEX))) fail(`merging the blob reports in ${blobDir} wrote no ${REPORT_INDEX} in ${reportDir} (merge-reports exit ${merged.status ?? merged.signal})`);
+  if (!existsSync(join(reportDir, REPORT_INDEX)))
+    fail(
+      `merging the blob reports in ${blobDir} wrote no ${REPORT_INDEX} in ${reportDir} (merge-reports exit ${merged.status ?? merged.signal})`,
+    );
+  keepRunInHistory(reportDir);
 }
 
 program
   .command('merge')
-  .description('merge blob reports (sharded jobs) into the compatibility reports, exports, history and Playwright/Allure reports')
+  .description(
+    'merge blob reports (sharded jobs) into the compatibility reports, exports, history and Playwright/Allure reports',
+  )
   .argument('<blob-dir>', 'folder holding the blob reports (*.zip)')
   .option('-o, --report-dir <dir>', 'where the merged reports go', settings.reportDir)
-  .addHelpText('after', '\nExit codes: 0 the reports were written (whatever the verdicts: run `eme-compat gate` next); 2 nothing to merge, or merging failed.')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 the reports were written (whatever the verdicts: run `eme-compat gate` next); 2 nothing to merge, or merging failed.',
+  )
   .action((blobDir: string, o: { reportDir: string }) => {
     mergeBlobs(blobDir, o.reportDir, process.env);
     console.log(`eme-compat: merged reports → ${o.reportDir}/${REPORT_INDEX}`);
@@ -295,53 +430,98 @@ program
 
 program
   .command('plan')
-  .description('run the CI plan on one machine: every project × shard as blob reports, then merge them into the reports and gate')
+  .description(
+    'run the CI plan on one machine: every project × shard as blob reports, then merge them into the reports and gate',
+  )
   .option('-b, --browsers <set>', 'browser set or profile file', settings.browsers)
   .option('-s, --shards <n>', 'shards per project', positiveInt, 2)
   .option('-p, --project <names...>', 'only these projects')
   .option('-o, --report-dir <dir>', 'where the merged reports go', settings.reportDir)
   .option('--blob-dir <dir>', 'where blob reports are collected', 'out/blobs')
   .option('-g, --grep <regex>', 'only scenarios whose title or tags match (e.g. "@group-B|@group-G")')
-  .action((o: { browsers: string; shards: number; project?: string[]; reportDir: string; blobDir: string; grep?: string }) => {
-    let projects: string[];
-    try {
-      projects = loadProfiles(o.browsers).map((p) => p.project);
-    } catch (err) {
-      fail((err as Error).message);
-    }
-    for (const p of o.project ?? []) if (!projects.includes(p)) fail(`no project "${p}" in browser set ${o.browsers}; it has ${projects.join(', ')}`);
-    const selected = o.project ?? projects;
-    const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-    const all = join(o.blobDir, 'all');
-    rmSync(o.blobDir, { recursive: true, force: true });
-    mkdirSync(all, { recursive: true });
-    const env = { ...process.env, EME_BROWSERS: o.browsers, EME_REPORT_DIR: o.reportDir };
-    let step = 0;
-    const steps = selected.length * o.shards;
-    for (const project of selected) {
-      for (let shard = 1; shard <= o.shards; shard++) {
-        const dir = join(o.blobDir, `${project}-${shard}`);
-        console.log(`plan: [${++step}/${steps}] ${project} shard ${shard}/${o.shards}`);
-        // Each shard writes its own blob folder (the blob reporter empties its folder when it starts).
-        spawnSync(process.execPath, [cli, 'test', 'tests/e2e/scenarios.spec.ts', '--project', project, '--shard', `${shard}/${o.shards}`, '--reporter', 'blob', '--pass-with-no-tests', ...(o.grep ? ['--grep', o.grep] : [])], {
-          stdio: ['ignore', 'inherit', 'inherit'],
-          env: { ...env, PLAYWRIGHT_BLOB_OUTPUT_DIR: dir },
-        });
-        for (const f of existsSync(dir) ? readdirSync(dir) : []) if (f.endsWith('.zip')) cpSync(join(dir, f), join(all, `${project}-${shard}-${f}`));
+  .action(
+    (o: {
+      browsers: string;
+      shards: number;
+      project?: string[];
+      reportDir: string;
+      blobDir: string;
+      grep?: string;
+    }) => {
+      let projects: string[];
+      try {
+        projects = loadProfiles(o.browsers).map((p) => p.project);
+      } catch (err) {
+        fail((err as Error).message);
       }
-    }
-    mergeBlobs(all, o.reportDir, env);
-    // The merged run records no selection: the gate is told what the plan covered.
-    const gateArgs = ['gate', o.reportDir, '--browsers', o.browsers, ...(o.project ? ['--project', ...o.project] : []), ...(o.grep ? ['--grep', o.grep] : [])];
-    const gated = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/eme-compat.js', import.meta.url)), ...gateArgs], { stdio: 'inherit', env });
-    process.exit(gated.status ?? GATE_EXIT.usage);
-  });
+      for (const p of o.project ?? [])
+        if (!projects.includes(p))
+          fail(`no project "${p}" in browser set ${o.browsers}; it has ${projects.join(', ')}`);
+      const selected = o.project ?? projects;
+      const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
+      const all = join(o.blobDir, 'all');
+      rmSync(o.blobDir, { recursive: true, force: true });
+      mkdirSync(all, { recursive: true });
+      const env = { ...process.env, EME_BROWSERS: o.browsers, EME_REPORT_DIR: o.reportDir };
+      let step = 0;
+      const steps = selected.length * o.shards;
+      for (const project of selected) {
+        for (let shard = 1; shard <= o.shards; shard++) {
+          const dir = join(o.blobDir, `${project}-${shard}`);
+          console.log(`plan: [${++step}/${steps}] ${project} shard ${shard}/${o.shards}`);
+          // Each shard writes its own blob folder (the blob reporter empties its folder when it starts).
+          spawnSync(
+            process.execPath,
+            [
+              cli,
+              'test',
+              'tests/e2e/scenarios.spec.ts',
+              '--project',
+              project,
+              '--shard',
+              `${shard}/${o.shards}`,
+              '--reporter',
+              'blob',
+              '--pass-with-no-tests',
+              ...(o.grep ? ['--grep', o.grep] : []),
+            ],
+            {
+              stdio: ['ignore', 'inherit', 'inherit'],
+              env: { ...env, PLAYWRIGHT_BLOB_OUTPUT_DIR: dir },
+            },
+          );
+          for (const f of existsSync(dir) ? readdirSync(dir) : [])
+            if (f.endsWith('.zip')) cpSync(join(dir, f), join(all, `${project}-${shard}-${f}`));
+        }
+      }
+      mergeBlobs(all, o.reportDir, env);
+      // The merged run records no selection: the gate is told what the plan covered.
+      const gateArgs = [
+        'gate',
+        o.reportDir,
+        '--browsers',
+        o.browsers,
+        ...(o.project ? ['--project', ...o.project] : []),
+        ...(o.grep ? ['--grep', o.grep] : []),
+      ];
+      const gated = spawnSync(
+        process.execPath,
+        [fileURLToPath(new URL('../bin/eme-compat.js', import.meta.url)), ...gateArgs],
+        { stdio: 'inherit', env },
+      );
+      process.exit(gated.status ?? GATE_EXIT.usage);
+    },
+  );
 
 program
   .command('dashboard')
   .description('build the static browser-support dashboard from the results history (one folder per run)')
   .option('-r, --results <dir>', 'results history', settings.resultsDir ?? 'results')
-  .option('-o, --out <dir>', 'where the site goes (deploy it anywhere; the harness server serves out/dashboard at /dashboard/)', 'out/dashboard')
+  .option(
+    '-o, --out <dir>',
+    'where the site goes (deploy it anywhere; the harness server serves out/dashboard at /dashboard/)',
+    'out/dashboard',
+  )
   .action((o: { results: string; out: string }) => {
     const { runs, skipped } = buildDashboard(o.results, o.out);
     for (const s of skipped) console.warn(`dashboard: skipped ${s}`);
@@ -356,21 +536,25 @@ program
   .option('--write <file>', 'write the catalog document to this file')
   .option('--check <file>', 'exit 1 if this file differs from the catalog document the code renders')
   .action(async (o: { markdown?: boolean; write?: string; check?: string }) => {
-    
     if (o.write) {
       writeFileSync(o.write, renderCatalog());
       console.log(`scenarios: ${SCENARIOS.length} scenarios → ${o.write}`);
     } else if (o.check) {
       const current = existsSync(o.check) ? readFileSync(o.check, 'utf8') : null;
       if (current !== renderCatalog()) {
-        console.error(`scenarios: ${o.check} ${current === null ? 'does not exist' : 'is out of date'}; run \`npm run catalog\``);
+        console.error(
+          `scenarios: ${o.check} ${current === null ? 'does not exist' : 'is out of date'}; run \`npm run catalog\``,
+        );
         process.exitCode = 1;
       } else console.log(`scenarios: ${o.check} matches the catalog (${SCENARIOS.length} scenarios)`);
     } else if (o.markdown) {
       process.stdout.write(renderCatalog());
     } else {
       for (const s of SCENARIOS) console.log(`${s.id.padEnd(44)} ${s.group} ${GROUPS[s.group].padEnd(30)} ${s.title}`);
-      for (const n of NOT_APPLICABLE) console.log(`${'(not run)'.padEnd(44)} ${n.group} ${GROUPS[n.group].padEnd(30)} ${n.what}: not applicable to Clear Key`);
+      for (const n of NOT_APPLICABLE)
+        console.log(
+          `${'(not run)'.padEnd(44)} ${n.group} ${GROUPS[n.group].padEnd(30)} ${n.what}: not applicable to Clear Key`,
+        );
     }
   });
 
@@ -387,7 +571,9 @@ program
         return;
       }
       for (const p of loadProfiles(set)) {
-        console.log(`${p.project.padEnd(20)} ${p.driver.padEnd(10)} ${p.label}${p.executablePath ? ` (${p.executablePath})` : p.channel ? ` (channel ${p.channel})` : ''}`);
+        console.log(
+          `${p.project.padEnd(20)} ${p.driver.padEnd(10)} ${p.label}${p.executablePath ? ` (${p.executablePath})` : p.channel ? ` (channel ${p.channel})` : ''}`,
+        );
       }
     } catch (err) {
       fail((err as Error).message);

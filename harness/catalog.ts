@@ -1,22 +1,14 @@
-// The scenario catalog: one entry per scenario, with a stable id (expectations and history key on it),
-// the page module that drives the browser, and the rules that judge its recorded timeline.
-import type { RunRecord } from '../model/record.ts';
-import { judgePersistentLifecycle, judgeTemporaryLifecycle } from './judge/lifecycle.ts';
-import { judgeProbe } from './judge/probe.ts';
-import { judgePlayback, type PlaybackMode } from './judge/playback.ts';
-import { judgeFault, type FaultKind, type FaultThen } from './judge/faults.ts';
-import { Timeline } from './judge/timeline.ts';
+// The scenario catalog, as data: one entry per scenario, with a stable id (expectations and history
+// key on it), the page module that drives the browser and its parameters, and which rules judge its
+// recorded timeline (harness/judge/index.ts runs them). No judge code is imported here: the server
+// loads this to register runs.
 import { readManifest } from '../model/manifest.ts';
-import { decide, type Judgement } from './judge/verdict.ts';
-import type { CaseTable } from './judge/cases.ts';
+import type { FaultInput, FaultRuleInput } from '../model/faults.ts';
+import type { FaultThen, PlaybackMode } from '../model/page-params.ts';
 import { CASE_SCENARIOS } from './catalog-cases.ts';
-import type { Group, Scenario } from './scenario.ts';
+import { pageOf, type Group, type Scenario } from './scenario.ts';
 
 const manifest = readManifest();
-
-function keyIdsOf(record: RunRecord): Record<string, string> {
-  return (new Timeline(record).notes('start')[0]?.data?.['keyIds'] ?? {}) as Record<string, string>;
-}
 
 interface PlaybackSpec {
   id: string;
@@ -28,8 +20,8 @@ interface PlaybackSpec {
   spec: string[];
   expected: string;
   picture?: boolean;
-  /** License endpoint fault rules for the run (see server/faults.ts). */
-  faults?: unknown[];
+  /** License endpoint fault rules for the run (see model/faults.ts). */
+  faults?: FaultRuleInput[];
   /** Play only these track types of the asset. */
   tracks?: Array<'audio' | 'video'>;
 }
@@ -45,15 +37,32 @@ function playback(p: PlaybackSpec): Scenario {
     title: p.title,
     group: p.group,
     spec: p.spec,
-    needs: ['media: ' + p.asset + (p.tracks ? ` (${p.tracks.join(' + ')} only)` : ''), ...(asset.scheme === 'none' ? [] : ['license endpoint']), 'Media Source Extensions'],
+    needs: [
+      `media: ${p.asset}${p.tracks ? ` (${p.tracks.join(' + ')} only)` : ''}`,
+      ...(asset.scheme === 'none' ? [] : ['license endpoint']),
+      'Media Source Extensions',
+    ],
     expected: p.expected,
-    page: { module: 'playback', params: { asset: p.asset, mode: p.mode, target, ...(p.faults ? { faults: p.faults } : {}), ...(p.tracks ? { tracks: p.tracks } : {}) } },
+    page: pageOf('playback', {
+      asset: p.asset,
+      mode: p.mode,
+      target,
+      ...(p.faults ? { faults: p.faults } : {}),
+      ...(p.tracks ? { tracks: p.tracks } : {}),
+    }),
+    rules: { by: 'playback', asset, mode: p.mode, target },
     ...(p.picture ? { picture: { referenceScenario: reference } } : {}),
-    judge: (record) => judgePlayback(record, { asset, mode: p.mode, target, keyIds: keyIdsOf(record) }),
   };
 }
 
-function fault(id: string, title: string, fault: (Record<string, unknown> & { kind: FaultKind }) | null, expected: string, then: FaultThen = 'retry', count = 1): Scenario {
+function fault(
+  id: string,
+  title: string,
+  fault: FaultInput | null,
+  expected: string,
+  then: FaultThen = 'retry',
+  count = 1,
+): Scenario {
   return {
     id: `faults.${id}`,
     title,
@@ -61,12 +70,21 @@ function fault(id: string, title: string, fault: (Record<string, unknown> & { ki
     spec: ['#dom-mediakeysession-update', '#update-key-statuses'],
     needs: ['license endpoint with injected faults'],
     expected,
-    page: { module: 'license-fault', params: { keys: ['key-1'], then, faults: fault ? [{ fault, on: 'license-request', nth: 1, count }] : [] } },
-    judge: (record) => judgeFault(record, fault?.kind ?? 'none', then),
+    page: pageOf('license-fault', {
+      keys: ['key-1'],
+      then,
+      faults: fault ? [{ fault, on: 'license-request', nth: 1, count }] : [],
+    }),
+    rules: { by: 'fault', fault: fault?.kind ?? 'none', then },
   };
 }
 
-const PLAYBACK_SPEC = ['#initdata-encountered', '#dom-htmlmediaelement-setmediakeys', '#update-key-statuses', '#media-element-extensions'];
+const PLAYBACK_SPEC = [
+  '#initdata-encountered',
+  '#dom-htmlmediaelement-setmediakeys',
+  '#update-key-statuses',
+  '#media-element-extensions',
+];
 
 const PROBE_AXES = {
   initDataTypes: ['cenc', 'keyids', 'webm'],
@@ -79,159 +97,344 @@ function probe(id: string, title: string, keySystems: string[], mandatory: boole
     id,
     title,
     group: 'A',
-    spec: ['#dom-navigator-requestmediakeysystemaccess', '#get-supported-configuration', '#dom-mediakeysystemaccess-getconfiguration', ...(mandatory ? ['#common-key-systems'] : [])],
+    spec: [
+      '#dom-navigator-requestmediakeysystemaccess',
+      '#get-supported-configuration',
+      '#dom-mediakeysystemaccess-getconfiguration',
+      ...(mandatory ? ['#common-key-systems'] : []),
+    ],
     needs: [],
     expected: `requestMediaKeySystemAccess for ${keySystems.join(', ')} × init data types × session types × encryption schemes either resolves with a configuration that is a subset of the request (encryptionScheme echoed) or rejects with NotSupportedError.${mandatory ? ' Clear Key temporary sessions must be supported.' : ' No supported configuration at all means unsupported.'}`,
-    page: { module: 'probe', params: { keySystems, ...PROBE_AXES } },
-    judge: (record) => judgeProbe(record, { mandatory }),
+    page: pageOf('probe', { keySystems, ...PROBE_AXES }),
+    rules: { by: 'probe', mandatory },
   };
 }
 
 const TEMPORARY_EXPECTED =
-  "P:generateRequest → E:message(license-request, {\"kids\":[…],\"type\":\"temporary\"}, keyStatuses empty) → license POST (200) → P:update ~ E:keystatuseschange(all usable, expiration NaN) → close(): P:close, P:closed('closed-by-application'), E:keystatuseschange(empty) → no further events.";
+  'P:generateRequest → E:message(license-request, {"kids":[…],"type":"temporary"}, keyStatuses empty) → license POST (200) → P:update ~ E:keystatuseschange(all usable, expiration NaN) → close(): P:close, P:closed(\'closed-by-application\'), E:keystatuseschange(empty) → no further events.';
 
 export const SCENARIOS: readonly Scenario[] = [
   probe('probe.clearkey', 'Capability probe: Clear Key', ['org.w3.clearkey'], true),
   probe('probe.widevine', 'Capability probe: Widevine', ['com.widevine.alpha'], false),
-  probe('probe.playready', 'Capability probe: PlayReady', ['com.microsoft.playready', 'com.microsoft.playready.recommendation', 'com.microsoft.playready.hardware'], false),
+  probe(
+    'probe.playready',
+    'Capability probe: PlayReady',
+    ['com.microsoft.playready', 'com.microsoft.playready.recommendation', 'com.microsoft.playready.hardware'],
+    false,
+  ),
   probe('probe.fairplay', 'Capability probe: FairPlay', ['com.apple.fps', 'com.apple.fps.1_0'], false),
   {
     id: 'lifecycle.temporary.keyids',
     title: 'Temporary session lifecycle with keyids init data',
     group: 'C',
-    spec: ['#dom-mediakeysession-generaterequest', '#queue-message', '#clear-key-request-format', '#dom-mediakeysession-update', '#update-key-statuses', '#dom-mediakeysession-close', '#session-closed'],
+    spec: [
+      '#dom-mediakeysession-generaterequest',
+      '#queue-message',
+      '#clear-key-request-format',
+      '#dom-mediakeysession-update',
+      '#update-key-statuses',
+      '#dom-mediakeysession-close',
+      '#session-closed',
+    ],
     needs: ['license endpoint'],
     expected: TEMPORARY_EXPECTED,
-    page: { module: 'lifecycle-temporary', params: { initDataType: 'keyids', keys: ['key-1', 'key-2'] } },
-    judge: judgeTemporaryLifecycle,
+    page: pageOf('lifecycle-temporary', { initDataType: 'keyids', keys: ['key-1', 'key-2'] }),
+    rules: { by: 'lifecycle', sessionType: 'temporary' },
   },
   {
     id: 'lifecycle.temporary.cenc',
     title: 'Temporary session lifecycle with cenc (pssh v1) init data',
     group: 'C',
-    spec: ['#dom-mediakeysession-generaterequest', '#queue-message', '#clear-key-request-format', '#dom-mediakeysession-update', '#update-key-statuses', '#dom-mediakeysession-close', '#session-closed'],
+    spec: [
+      '#dom-mediakeysession-generaterequest',
+      '#queue-message',
+      '#clear-key-request-format',
+      '#dom-mediakeysession-update',
+      '#update-key-statuses',
+      '#dom-mediakeysession-close',
+      '#session-closed',
+    ],
     needs: ['license endpoint'],
     expected: TEMPORARY_EXPECTED,
-    page: { module: 'lifecycle-temporary', params: { initDataType: 'cenc', keys: ['key-1'] } },
-    judge: judgeTemporaryLifecycle,
+    page: pageOf('lifecycle-temporary', { initDataType: 'cenc', keys: ['key-1'] }),
+    rules: { by: 'lifecycle', sessionType: 'temporary' },
   },
   {
     id: 'lifecycle.persistent-license',
     title: 'Persistent-license lifecycle: store, load, remove, release',
     group: 'D',
-    spec: ['#dom-mediakeysession-generaterequest', '#dom-mediakeysession-load', '#dom-mediakeysession-remove', '#clear-key-release-format', '#session-closed'],
+    spec: [
+      '#dom-mediakeysession-generaterequest',
+      '#dom-mediakeysession-load',
+      '#dom-mediakeysession-remove',
+      '#clear-key-release-format',
+      '#session-closed',
+    ],
     needs: ['license endpoint', 'persistent-license support'],
     expected:
       "Where persistent-license is supported: license → usable → close → closed('closed-by-application'); a new session load(sessionId) → true, usable → remove() → keys 'released', E:message(license-release {kids}) → ack via update → closed('release-acknowledged'); a third session load(sessionId) → false. Unsupported where requestMediaKeySystemAccess rejects persistent-license.",
-    page: { module: 'lifecycle-persistent', params: { initDataType: 'keyids', keys: ['key-3'] } },
+    page: pageOf('lifecycle-persistent', { initDataType: 'keyids', keys: ['key-3'] }),
+    rules: { by: 'lifecycle', sessionType: 'persistent-license' },
     isolation: 'context',
-    judge: judgePersistentLifecycle,
   },
   playback({
-    id: 'playback.reference.h264', title: 'Clear H.264 + AAC playback through MSE (picture reference)', group: 'H', asset: 'h264-clear', mode: 'reference', picture: true,
-    spec: ['#media-element-extensions'], expected: 'Clear fragmented MP4 plays past 1 s with no error; the paused 1 s frame is a picture (the reference for encrypted H.264 assets).',
+    id: 'playback.reference.h264',
+    title: 'Clear H.264 + AAC playback through MSE (picture reference)',
+    group: 'H',
+    asset: 'h264-clear',
+    mode: 'reference',
+    picture: true,
+    spec: ['#media-element-extensions'],
+    expected:
+      'Clear fragmented MP4 plays past 1 s with no error; the paused 1 s frame is a picture (the reference for encrypted H.264 assets).',
   }),
   playback({
-    id: 'playback.reference.vp9', title: 'Clear VP9 + Opus playback through MSE (picture reference)', group: 'H', asset: 'vp9-clear', mode: 'reference', picture: true,
-    spec: ['#media-element-extensions'], expected: 'Clear WebM plays past 1 s with no error; the paused 1 s frame is a picture (the reference for encrypted WebM).',
+    id: 'playback.reference.vp9',
+    title: 'Clear VP9 + Opus playback through MSE (picture reference)',
+    group: 'H',
+    asset: 'vp9-clear',
+    mode: 'reference',
+    picture: true,
+    spec: ['#media-element-extensions'],
+    expected:
+      'Clear WebM plays past 1 s with no error; the paused 1 s frame is a picture (the reference for encrypted WebM).',
   }),
   playback({
-    id: 'playback.cenc', title: 'cenc MP4 playback (H.264 subsamples + AAC), picture checked', group: 'H', asset: 'h264-cenc', mode: 'basic', picture: true, spec: PLAYBACK_SPEC,
-    expected: "E:encrypted (initDataType 'cenc', initData = the pssh) → session → license → keys usable → playing → currentTime ≥ 1 s, no media error; the 1 s frame matches the clear rendition.",
+    id: 'playback.cenc',
+    title: 'cenc MP4 playback (H.264 subsamples + AAC), picture checked',
+    group: 'H',
+    asset: 'h264-cenc',
+    mode: 'basic',
+    picture: true,
+    spec: PLAYBACK_SPEC,
+    expected:
+      "E:encrypted (initDataType 'cenc', initData = the pssh) → session → license → keys usable → playing → currentTime ≥ 1 s, no media error; the 1 s frame matches the clear rendition.",
   }),
   playback({
-    id: 'playback.cbcs', title: 'cbcs MP4 playback (AES-CBC 1:9 pattern), picture checked', group: 'H', asset: 'h264-cbcs', mode: 'basic', picture: true, spec: PLAYBACK_SPEC,
+    id: 'playback.cbcs',
+    title: 'cbcs MP4 playback (AES-CBC 1:9 pattern), picture checked',
+    group: 'H',
+    asset: 'h264-cbcs',
+    mode: 'basic',
+    picture: true,
+    spec: PLAYBACK_SPEC,
     expected: 'As playback.cenc, for content under the cbcs scheme.',
   }),
   playback({
-    id: 'playback.webm', title: 'WebM playback (VP9 + Opus, separate keys), picture checked', group: 'H', asset: 'vp9-opus-webm', mode: 'basic', picture: true, spec: PLAYBACK_SPEC,
-    expected: "E:encrypted per track (initDataType 'webm', initData = the key id) → a session each → keys usable → playing → currentTime ≥ 1 s; the 1 s frame matches the clear VP9 rendition.",
+    id: 'playback.webm',
+    title: 'WebM playback (VP9 + Opus, separate keys), picture checked',
+    group: 'H',
+    asset: 'vp9-opus-webm',
+    mode: 'basic',
+    picture: true,
+    spec: PLAYBACK_SPEC,
+    expected:
+      "E:encrypted per track (initDataType 'webm', initData = the key id) → a session each → keys usable → playing → currentTime ≥ 1 s; the 1 s frame matches the clear VP9 rendition.",
   }),
   playback({
-    id: 'playback.wrong-key', title: 'Control: content under a key the license does not hold', group: 'F', asset: 'h264-cenc-wrongkey', mode: 'wrong-key', picture: true,
+    id: 'playback.wrong-key',
+    title: 'Control: content under a key the license does not hold',
+    group: 'F',
+    asset: 'h264-cenc-wrongkey',
+    mode: 'wrong-key',
+    picture: true,
     spec: ['#update-key-statuses', '#media-element-extensions'],
-    expected: 'The license is served and keys report usable, but decoding fails: a media error, a stall, or a picture unlike the clear one. Records the browser\'s own error text.',
+    expected:
+      "The license is served and keys report usable, but decoding fails: a media error, a stall, or a picture unlike the clear one. Records the browser's own error text.",
   }),
   playback({
-    id: 'playback.waiting-for-key', title: 'Waiting for a key: license held back until waitingforkey', group: 'F', asset: 'h264-cenc', mode: 'waiting-for-key',
+    id: 'playback.waiting-for-key',
+    title: 'Waiting for a key: license held back until waitingforkey',
+    group: 'F',
+    asset: 'h264-cenc',
+    mode: 'waiting-for-key',
     spec: ['#wait-for-key', '#attempt-to-resume-playback-if-necessary', '#update-key-statuses'],
-    expected: "With the license held back: E:encrypted → E:waitingforkey (element not paused; readyState ≤ HAVE_CURRENT_DATA, advisory) → license → update → playback resumes past 1 s.",
+    expected:
+      'With the license held back: E:encrypted → E:waitingforkey (element not paused; readyState ≤ HAVE_CURRENT_DATA, advisory) → license → update → playback resumes past 1 s.',
   }),
   playback({
-    id: 'playback.clear-lead', title: 'Clear lead: playback starts before the key arrives', group: 'F', asset: 'h264-cenc-clearlead', mode: 'clear-lead',
+    id: 'playback.clear-lead',
+    title: 'Clear lead: playback starts before the key arrives',
+    group: 'F',
+    asset: 'h264-cenc-clearlead',
+    mode: 'clear-lead',
     spec: ['#wait-for-key', '#media-element-extensions'],
-    expected: 'The clear first second plays (currentTime ≥ 0.5) while the license is held; after update() playback continues past 1 s into the encrypted part.',
+    expected:
+      'The clear first second plays (currentTime ≥ 0.5) while the license is held; after update() playback continues past 1 s into the encrypted part.',
   }),
   playback({
-    id: 'playback.multikey.one-session', title: 'Audio and video under different keys, one session', group: 'F', asset: 'h264-cenc-multikey', mode: 'one-session',
+    id: 'playback.multikey.one-session',
+    title: 'Audio and video under different keys, one session',
+    group: 'F',
+    asset: 'h264-cenc-multikey',
+    mode: 'one-session',
     spec: ['#initdata-encountered', '#clear-key-request-format', '#update-key-statuses'],
-    expected: 'Both init segments carry the same pssh listing both keys: one session, one license request naming both, both keys usable, playback past 1 s.',
+    expected:
+      'Both init segments carry the same pssh listing both keys: one session, one license request naming both, both keys usable, playback past 1 s.',
   }),
   playback({
-    id: 'playback.multikey.session-per-key', title: 'Audio and video under different keys, one session per key', group: 'F', asset: 'h264-cenc-multikey', mode: 'session-per-key',
+    id: 'playback.multikey.session-per-key',
+    title: 'Audio and video under different keys, one session per key',
+    group: 'F',
+    asset: 'h264-cenc-multikey',
+    mode: 'session-per-key',
     spec: ['#dom-mediakeysession-keystatuses', '#update-key-statuses'],
-    expected: "The page makes one 'keyids' session per key: each session's keyStatuses lists only its key, both become usable, playback passes 1 s.",
+    expected:
+      "The page makes one 'keyids' session per key: each session's keyStatuses lists only its key, both become usable, playback passes 1 s.",
   }),
   playback({
-    id: 'playback.key-rotation', title: 'Key rotation: key 1, then waitingforkey, then key 2 in a second session', group: 'F', asset: 'h264-cenc-rotation', mode: 'rotation', target: 1.5,
+    id: 'playback.key-rotation',
+    title: 'Key rotation: key 1, then waitingforkey, then key 2 in a second session',
+    group: 'F',
+    asset: 'h264-cenc-rotation',
+    mode: 'rotation',
+    target: 1.5,
     spec: ['#wait-for-key', '#update-key-statuses', '#attempt-to-resume-playback-if-necessary'],
-    expected: 'With only key 1, video plays its first second, then E:waitingforkey at key-2 content; a second session adds key 2 and playback goes on past 1.5 s.',
+    expected:
+      'With only key 1, video plays its first second, then E:waitingforkey at key-2 content; a second session adds key 2 and playback goes on past 1.5 s.',
   }),
   playback({
-    id: 'faults.delayed-license', title: 'License answered after 2.5 s: waitingforkey, then playback', group: 'G', asset: 'h264-cenc', mode: 'delayed-license',
+    id: 'faults.delayed-license',
+    title: 'License answered after 2.5 s: waitingforkey, then playback',
+    group: 'G',
+    asset: 'h264-cenc',
+    mode: 'delayed-license',
     faults: [{ fault: { kind: 'delay', ms: 2500 }, on: 'license-request' }],
     spec: ['#wait-for-key', '#attempt-to-resume-playback-if-necessary'],
-    expected: 'With no clear lead and the license endpoint answering after 2.5 s: E:waitingforkey before the license arrives, then update() and playback past 1 s.',
+    expected:
+      'With no clear lead and the license endpoint answering after 2.5 s: E:waitingforkey before the license arrives, then update() and playback past 1 s.',
   }),
   playback({
-    id: 'playback.keys-after-src', title: 'setMediaKeys() after src is set, then playback', group: 'E', asset: 'h264-cenc', mode: 'keys-after-src',
+    id: 'playback.keys-after-src',
+    title: 'setMediaKeys() after src is set, then playback',
+    group: 'E',
+    asset: 'h264-cenc',
+    mode: 'keys-after-src',
     spec: [...PLAYBACK_SPEC, '#attempt-to-resume-playback-if-necessary'],
-    expected: "src (MSE) first, E:encrypted, sessions and licenses, then setMediaKeys(): playback starts and passes 1 s.",
+    expected:
+      'src (MSE) first, E:encrypted, sessions and licenses, then setMediaKeys(): playback starts and passes 1 s.',
   }),
   playback({
-    id: 'playback.keys-in-encrypted', title: "setMediaKeys() inside the 'encrypted' handler, then playback", group: 'E', asset: 'h264-cenc', mode: 'keys-in-encrypted',
+    id: 'playback.keys-in-encrypted',
+    title: "setMediaKeys() inside the 'encrypted' handler, then playback",
+    group: 'E',
+    asset: 'h264-cenc',
+    mode: 'keys-in-encrypted',
     spec: PLAYBACK_SPEC,
-    expected: "The first E:encrypted handler calls setMediaKeys() and starts the session: playback passes 1 s.",
+    expected: 'The first E:encrypted handler calls setMediaKeys() and starts the session: playback passes 1 s.',
   }),
   playback({
-    id: 'playback.keys-after-update', title: 'Licenses first (init data from the manifest), setMediaKeys() and src after', group: 'E', asset: 'h264-cenc', mode: 'keys-after-update',
+    id: 'playback.keys-after-update',
+    title: 'Licenses first (init data from the manifest), setMediaKeys() and src after',
+    group: 'E',
+    asset: 'h264-cenc',
+    mode: 'keys-after-update',
     spec: PLAYBACK_SPEC,
-    expected: 'A session made from the pssh the media carries is licensed and usable before the element has MediaKeys or src; then setMediaKeys(), src, and playback past 1 s.',
+    expected:
+      'A session made from the pssh the media carries is licensed and usable before the element has MediaKeys or src; then setMediaKeys(), src, and playback past 1 s.',
   }),
   playback({
-    id: 'playback.video-only', title: 'cenc video track alone (no audio SourceBuffer)', group: 'H', asset: 'h264-cenc', mode: 'basic', tracks: ['video'], picture: true,
-    spec: PLAYBACK_SPEC, expected: 'The encrypted H.264 track alone: E:encrypted, license, playback past 1 s, and the 1 s frame matches the clear rendition.',
+    id: 'playback.video-only',
+    title: 'cenc video track alone (no audio SourceBuffer)',
+    group: 'H',
+    asset: 'h264-cenc',
+    mode: 'basic',
+    tracks: ['video'],
+    picture: true,
+    spec: PLAYBACK_SPEC,
+    expected:
+      'The encrypted H.264 track alone: E:encrypted, license, playback past 1 s, and the 1 s frame matches the clear rendition.',
   }),
   playback({
-    id: 'playback.audio-only', title: 'cenc audio track alone (no video SourceBuffer)', group: 'H', asset: 'h264-cenc', mode: 'basic', tracks: ['audio'],
-    spec: PLAYBACK_SPEC, expected: 'The encrypted AAC track alone: E:encrypted, license, playback past 1 s with no media error.',
+    id: 'playback.audio-only',
+    title: 'cenc audio track alone (no video SourceBuffer)',
+    group: 'H',
+    asset: 'h264-cenc',
+    mode: 'basic',
+    tracks: ['audio'],
+    spec: PLAYBACK_SPEC,
+    expected: 'The encrypted AAC track alone: E:encrypted, license, playback past 1 s with no media error.',
   }),
-  fault('http-500', 'License server answers HTTP 500, then a retry succeeds', { kind: 'status', status: 500 },
-    'The page sees HTTP 500 and makes no update() from it; the retried request is answered and the keys become usable; close() resolves.'),
-  fault('http-404', 'License server answers HTTP 404, then a retry succeeds', { kind: 'status', status: 404 },
-    'As faults.http-500, for a 404.'),
-  fault('connection-reset', 'License connection reset, then a retry succeeds', { kind: 'reset' },
-    'Every attempt of the first request is reset (browsers silently re-send a POST whose reused connection resets; the number of attempts is recorded): fetch() fails with a network error; no update(); the page retry succeeds.'),
-  fault('no-answer', 'License server never answers; the page gives up after 2 s and retries', { kind: 'hang', ms: 20_000 },
-    'The request times out in the page (AbortError); no update(); the retry succeeds.'),
-  fault('empty-body', 'License answer with an empty body', { kind: 'empty-body' },
-    'update() with an empty response rejects with TypeError; the session stays usable and a retry succeeds.'),
-  fault('truncated-body', 'License answer cut in half', { kind: 'truncated-body' },
-    'update() with a truncated JWK set rejects with TypeError; a retry succeeds.'),
-  fault('malformed-body', 'License answer that is not JSON', { kind: 'malformed-body' },
-    'update() rejects with TypeError; a retry succeeds.'),
-  fault('wrong-type', "License whose 'type' does not match the session", { kind: 'wrong-type' },
-    "update() with a license of type 'persistent-license' for a temporary session rejects with TypeError; a retry succeeds."),
-  fault('wrong-key', 'License with the right key ids and wrong key values', { kind: 'wrong-key' },
-    'update() resolves and the keys report usable: the CDM cannot check key values without media (playback.wrong-key shows the decode failure).'),
-  fault('unknown-kid', 'License holding only a key nobody asked for', { kind: 'unknown-kid' },
-    'The requested keys do not become usable from it (update() may resolve or reject; recorded); a retry succeeds.'),
-  fault('missing-key', 'License with an empty key list', { kind: 'missing-key' },
-    'The requested keys do not become usable (update() may resolve or reject; recorded); a retry succeeds.'),
-  fault('duplicate-response', 'The same license applied twice', null,
-    'A second update() with the same license settles and the keys stay usable.', 'duplicate'),
-  fault('update-after-close', 'A license applied after close()', { kind: 'status', status: 503 },
-    'After a retry and close(), update() rejects with InvalidStateError.', 'update-after-close'),
+  fault(
+    'http-500',
+    'License server answers HTTP 500, then a retry succeeds',
+    { kind: 'status', status: 500 },
+    'The page sees HTTP 500 and makes no update() from it; the retried request is answered and the keys become usable; close() resolves.',
+  ),
+  fault(
+    'http-404',
+    'License server answers HTTP 404, then a retry succeeds',
+    { kind: 'status', status: 404 },
+    'As faults.http-500, for a 404.',
+  ),
+  fault(
+    'connection-reset',
+    'License connection reset, then a retry succeeds',
+    { kind: 'reset' },
+    'Every attempt of the first request is reset (browsers silently re-send a POST whose reused connection resets; the number of attempts is recorded): fetch() fails with a network error; no update(); the page retry succeeds.',
+  ),
+  fault(
+    'no-answer',
+    'License server never answers; the page gives up after 2 s and retries',
+    { kind: 'hang', ms: 20_000 },
+    'The request times out in the page (AbortError); no update(); the retry succeeds.',
+  ),
+  fault(
+    'empty-body',
+    'License answer with an empty body',
+    { kind: 'empty-body' },
+    'update() with an empty response rejects with TypeError; the session stays usable and a retry succeeds.',
+  ),
+  fault(
+    'truncated-body',
+    'License answer cut in half',
+    { kind: 'truncated-body' },
+    'update() with a truncated JWK set rejects with TypeError; a retry succeeds.',
+  ),
+  fault(
+    'malformed-body',
+    'License answer that is not JSON',
+    { kind: 'malformed-body' },
+    'update() rejects with TypeError; a retry succeeds.',
+  ),
+  fault(
+    'wrong-type',
+    "License whose 'type' does not match the session",
+    { kind: 'wrong-type' },
+    "update() with a license of type 'persistent-license' for a temporary session rejects with TypeError; a retry succeeds.",
+  ),
+  fault(
+    'wrong-key',
+    'License with the right key ids and wrong key values',
+    { kind: 'wrong-key' },
+    'update() resolves and the keys report usable: the CDM cannot check key values without media (playback.wrong-key shows the decode failure).',
+  ),
+  fault(
+    'unknown-kid',
+    'License holding only a key nobody asked for',
+    { kind: 'unknown-kid' },
+    'The requested keys do not become usable from it (update() may resolve or reject; recorded); a retry succeeds.',
+  ),
+  fault(
+    'missing-key',
+    'License with an empty key list',
+    { kind: 'missing-key' },
+    'The requested keys do not become usable (update() may resolve or reject; recorded); a retry succeeds.',
+  ),
+  fault(
+    'duplicate-response',
+    'The same license applied twice',
+    null,
+    'A second update() with the same license settles and the keys stay usable.',
+    'duplicate',
+  ),
+  fault(
+    'update-after-close',
+    'A license applied after close()',
+    { kind: 'status', status: 503 },
+    'After a retry and close(), update() rejects with InvalidStateError.',
+    'update-after-close',
+  ),
   ...CASE_SCENARIOS,
 ];
 
@@ -257,8 +460,8 @@ export const HARNESS_SCENARIOS: readonly Scenario[] = [
     spec: ['#dom-mediakeysession-generaterequest'],
     needs: [],
     expected: 'The page starts and then waits forever: the verdict must be timeout.',
-    page: { module: 'never-reports', params: {} },
-    judge: (record) => decide(record, []),
+    page: pageOf('never-reports', {}),
+    rules: { by: 'outcome' },
   },
 ];
 

@@ -3,11 +3,7 @@
 // these. README "Environment variables" lists them.
 import { z } from 'zod';
 
-const whole = (what: string) =>
-  z
-    .string()
-    .regex(/^\d+$/, `${what} must be a whole number`)
-    .transform(Number);
+const whole = (what: string) => z.string().regex(/^\d+$/, `${what} must be a whole number`).transform(Number);
 
 const Environment = z.object({
   /** Browser set name(s), comma-joined, or a JSON file of profiles. */
@@ -57,9 +53,13 @@ export interface Config {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Environment.safeParse(Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('EME_') || k === 'CI') && v !== '')));
+  const parsed = Environment.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('EME_') || k === 'CI') && v !== '')),
+  );
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,
+    );
     throw new Error(`bad environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;

@@ -25,7 +25,13 @@ function lumaStdDev(img: PNG): number {
 
 export function comparePictures(shot: Buffer, reference: Buffer | null): PictureComparison {
   const a = PNG.sync.read(shot);
-  const result: PictureComparison = { width: a.width, height: a.height, meanAbsDiff: null, maxAbsDiff: null, stdDev: Math.round(lumaStdDev(a) * 100) / 100 };
+  const result: PictureComparison = {
+    width: a.width,
+    height: a.height,
+    meanAbsDiff: null,
+    maxAbsDiff: null,
+    stdDev: Math.round(lumaStdDev(a) * 100) / 100,
+  };
   if (!reference) return result;
   const b = PNG.sync.read(reference);
   if (a.width !== b.width || a.height !== b.height) return { ...result, meanAbsDiff: 255, maxAbsDiff: 255 };

@@ -1,8 +1,11 @@
-// What a scenario is: its group, its page module and parameters, and the rules that judge its record.
-// The catalog (catalog.ts, catalog-cases.ts) holds the entries; everything else reads them through these types.
-import type { RunRecord } from '../model/record.ts';
-import type { CaseTable } from './judge/cases.ts';
-import type { Judgement } from './judge/verdict.ts';
+// What a scenario is, as data: its group, its page module and parameters, and which rules judge its
+// record (named, not held: the judge, harness/judge/index.ts, maps `rules` to its rule functions, so
+// the catalog and whatever reads it, the server included, load no judge code). The catalog
+// (catalog.ts, catalog-cases.ts) holds the entries; everything else reads them through these types.
+import type { AssetInfo } from '../model/manifest.ts';
+import type { FaultKind } from '../model/faults.ts';
+import type { FaultThen, PageModule, PageParams, PlaybackMode } from '../model/page-params.ts';
+import type { CaseTable } from './case-table.ts';
 
 export const GROUPS = {
   A: 'Capability negotiation',
@@ -17,6 +20,35 @@ export const GROUPS = {
 } as const;
 export type Group = keyof typeof GROUPS;
 
+/** Timeline rules a case table cannot express, by name (harness/judge/cases.ts holds them). */
+export type TimelineRules = 'after-close' | 'keystatuseschange-count';
+
+/** Which rules judge a scenario's record, and what they need to know. */
+export type Rules =
+  /** The capability probe; `mandatory`: at least one configuration must be supported (Clear Key). */
+  | { by: 'probe'; mandatory: boolean }
+  /** A whole session lifecycle, temporary or persistent-license (store, load, remove, release). */
+  | { by: 'lifecycle'; sessionType: 'temporary' | 'persistent-license' }
+  /** Encrypted (or clear reference) playback of `asset`, the tracks it plays, passing `target` seconds. */
+  | { by: 'playback'; asset: AssetInfo; mode: PlaybackMode; target: number }
+  /** The first license exchange met `fault` ('none': no fault; the scenario's `then` made the difference). */
+  | { by: 'fault'; fault: FaultKind | 'none'; then: FaultThen }
+  /** The scenario's case table, and the timeline rules named in `more`. */
+  | { by: 'cases'; more?: TimelineRules }
+  /** Only how the page ended (harness self-tests). */
+  | { by: 'outcome' };
+
+/** The page module a scenario runs, with its parameters (checked against model/page-params.ts). */
+export interface ScenarioPage {
+  module: PageModule;
+  params: Record<string, unknown>;
+}
+
+/** A page module and parameters that type-check against the module's parameter schema. */
+export function pageOf<M extends PageModule>(module: M, params: PageParams<M>): ScenarioPage {
+  return { module, params };
+}
+
 export interface Scenario {
   id: string;
   title: string;
@@ -25,9 +57,10 @@ export interface Scenario {
   spec: string[];
   /** What the scenario needs from the environment, shown in the catalog and report. */
   needs: string[];
-  /** The expected behaviour in words; the rules in `judge` are the executable form. */
+  /** The expected behaviour in words; the rules named in `rules` are the executable form. */
   expected: string;
-  page: { module: string; params: Record<string, unknown> };
+  page: ScenarioPage;
+  rules: Rules;
   /** Case-table scenarios: what each recorded call must do (the catalog document prints it). */
   cases?: CaseTable;
   /** Case-table scenarios: the setting the cases share, in a sentence. */
@@ -39,7 +72,6 @@ export interface Scenario {
   isolation?: 'context';
   /** Playback scenarios that end on a paused frame: photograph it, and compare with this reference scenario's frame (null: only check it is a picture). */
   picture?: { referenceScenario: string | null };
-  judge: (record: RunRecord) => Judgement;
 }
 
 /** The Playwright test title of a scenario; the reporter and expectations key on the id before ':'. */

@@ -22,7 +22,9 @@ function values(argv: string[], names: string[], variadic = false): string[] {
 }
 
 export function selectionFromArgv(argv: string[], shard: { current: number; total: number } | null): RunSelection {
-  const projects = values(argv, ['--project'], true).flatMap((p) => p.split(',')).filter(Boolean);
+  const projects = values(argv, ['--project'], true)
+    .flatMap((p) => p.split(','))
+    .filter(Boolean);
   const grep = values(argv, ['--grep', '-g']);
   const grepInvert = values(argv, ['--grep-invert', '-G']);
   return {
@@ -46,6 +48,15 @@ export function narrowing(selection: RunSelection): string | null {
 
 /** Playwright's --project matching: '*' wildcards, case ignored. */
 export function projectMatcher(patterns: string[]): (name: string) => boolean {
-  const res = patterns.map((p) => new RegExp(`^${p.split('*').map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i'));
+  const res = patterns.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .split('*')
+          .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        'i',
+      ),
+  );
   return (name) => res.some((re) => re.test(name));
 }

@@ -24,19 +24,43 @@ export const ScenarioResult = z.object({
   spec: z.array(z.string()),
   verdict: z.enum(VERDICTS),
   reason: z.string(),
-  expected: z.object({ verdicts: z.array(z.enum(VERDICTS)), reason: z.string().optional(), bug: z.string().optional() }),
+  expected: z.object({
+    verdicts: z.array(z.enum(VERDICTS)),
+    reason: z.string().optional(),
+    bug: z.string().optional(),
+  }),
   checks: z.array(CheckResult),
   findings: z.record(z.string(), z.unknown()).optional(),
   durationMs: z.number().nonnegative(),
   /** The verdict of every attempt, in order (more than one when Playwright retried); differing verdicts = flaky. */
   attempts: z.array(z.enum(VERDICTS)).default([]),
   /** The page environment as the page saw it (user agent, secure context, API surface). */
-  environment: z.object({ userAgent: z.string(), isSecureContext: z.boolean(), origin: z.string(), emeApi: z.record(z.string(), z.string()) }).nullable(),
-  record: RunRecord,
+  environment: z
+    .object({
+      userAgent: z.string(),
+      isSecureContext: z.boolean(),
+      origin: z.string(),
+      emeApi: z.record(z.string(), z.string()),
+    })
+    .nullable(),
+  /**
+   * The run the verdict was judged from (page timeline, license exchanges, evidence). null: the test
+   * produced no run (it died before it had a result: a browser that failed to launch, a fixture error);
+   * the verdict is then 'error' and the reason says why. Still schema version 1: readers must allow null.
+   */
+  record: RunRecord.nullable(),
 });
 export type ScenarioResult = z.infer<typeof ScenarioResult>;
 
-export const VerdictCounts = z.object({ pass: z.number(), fail: z.number(), unsupported: z.number(), error: z.number(), crash: z.number(), timeout: z.number(), total: z.number() });
+export const VerdictCounts = z.object({
+  pass: z.number(),
+  fail: z.number(),
+  unsupported: z.number(),
+  error: z.number(),
+  crash: z.number(),
+  timeout: z.number(),
+  total: z.number(),
+});
 
 /** What a run was asked to cover: Playwright's project filter, grep and shard. */
 export const RunSelection = z.object({
@@ -51,7 +75,11 @@ export const RunSelection = z.object({
 export type RunSelection = z.infer<typeof RunSelection>;
 
 /** The source the run was made from (wptreport's run_info.revision). */
-export const SourceRevision = z.object({ commit: z.string().nullable(), branch: z.string().nullable(), dirty: z.boolean().nullable() });
+export const SourceRevision = z.object({
+  commit: z.string().nullable(),
+  branch: z.string().nullable(),
+  dirty: z.boolean().nullable(),
+});
 export type SourceRevision = z.infer<typeof SourceRevision>;
 
 export const RunInfo = z.object({
@@ -88,7 +116,10 @@ export const SCENARIO_ATTACHMENT = 'eme-scenario-result.json';
 
 export function parseReport(value: unknown, source = 'report'): CompatReport {
   const parsed = CompatReport.safeParse(value);
-  if (!parsed.success) throw new Error(`${source} does not match the report schema v${REPORT_SCHEMA_VERSION}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(
+      `${source} does not match the report schema v${REPORT_SCHEMA_VERSION}: ${z.prettifyError(parsed.error)}`,
+    );
   return parsed.data;
 }
 

@@ -14,7 +14,16 @@
 // (it only adds files), so whoever starts a run calls clearAllureResults() first.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -72,10 +81,14 @@ function inside(path: string, folder: string): boolean {
 
 function historyLines(file: string): string[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 }
 
-interface HistoryPoint { testResults?: Record<string, { id?: string }> }
+interface HistoryPoint {
+  testResults?: Record<string, { id?: string }>;
+}
 
 /** The history file's runs, oldest first; a line that is not JSON is named in the error. */
 function readHistoryPoints(lines: string[], file: string): HistoryPoint[] {
@@ -83,7 +96,9 @@ function readHistoryPoints(lines: string[], file: string): HistoryPoint[] {
     try {
       return JSON.parse(line) as HistoryPoint;
     } catch {
-      throw new Error(`line ${i + 1} of the history file ${file} is not JSON; move the file aside to start a new history`);
+      throw new Error(
+        `line ${i + 1} of the history file ${file} is not JSON; move the file aside to start a new history`,
+      );
     }
   });
 }
@@ -106,19 +121,30 @@ function allureSaid(output: string): string {
 export function buildAllureReport(options: AllureBuildOptions): AllureBuild {
   const { resultsDir, outDir, historyFile } = options;
   const reportPath = join(outDir, 'index.html');
-  const fail = (message: string): AllureBuild => ({ ok: false, reportPath, message: `Allure report not built: ${message}` });
+  const fail = (message: string): AllureBuild => ({
+    ok: false,
+    reportPath,
+    message: `Allure report not built: ${message}`,
+  });
   const results = resolve(resultsDir);
   const out = resolve(outDir);
   const history = resolve(historyFile);
 
-  const resultFiles = existsSync(results) && statSync(results).isDirectory() ? readdirSync(results).filter((f) => f.endsWith('-result.json')) : [];
+  const resultFiles =
+    existsSync(results) && statSync(results).isDirectory()
+      ? readdirSync(results).filter((f) => f.endsWith('-result.json'))
+      : [];
   if (!resultFiles.length) return fail(`no Allure results in ${resultsDir} (run \`eme-compat run\` first)`);
-  if (inside(history, out)) return fail(`the history file ${historyFile} is inside ${outDir}, which is emptied on every build; keep it elsewhere`);
+  if (inside(history, out))
+    return fail(
+      `the history file ${historyFile} is inside ${outDir}, which is emptied on every build; keep it elsewhere`,
+    );
   if (inside(results, out)) return fail(`the results folder ${resultsDir} is inside the report folder ${outDir}`);
   if (inside(process.cwd(), out)) return fail(`refusing to empty ${outDir}: it holds the working directory`);
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) return fail(`${outDir} exists and is not a folder`);
-    if (readdirSync(out).length && !existsSync(join(out, 'index.html'))) return fail(`refusing to empty ${outDir}: it is not empty and holds no index.html (not an Allure report)`);
+    if (readdirSync(out).length && !existsSync(join(out, 'index.html')))
+      return fail(`refusing to empty ${outDir}: it is not empty and holds no index.html (not an Allure report)`);
   }
 
   // A run the history already ends with is rebuilt against the history before it, and not appended again.
@@ -129,14 +155,22 @@ export function buildAllureReport(options: AllureBuildOptions): AllureBuild {
   } catch (err) {
     return fail((err as Error).message);
   }
-  const ids = new Set(resultFiles.map((f) => createHash('md5').update(f.slice(0, -'-result.json'.length)).digest('hex')));
+  const ids = new Set(
+    resultFiles.map((f) => createHash('md5').update(f.slice(0, -'-result.json'.length)).digest('hex')),
+  );
   const rebuild = holdsAnyOf(points.at(-1), ids);
   let scratch: string | undefined;
   let historyPath = history;
   if (rebuild) {
     scratch = mkdtempSync(join(tmpdir(), 'eme-allure-'));
     historyPath = join(scratch, ALLURE_HISTORY_FILE);
-    writeFileSync(historyPath, lines.slice(0, -1).map((l) => `${l}\n`).join(''));
+    writeFileSync(
+      historyPath,
+      lines
+        .slice(0, -1)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
   } else {
     mkdirSync(dirname(history), { recursive: true });
   }
@@ -144,31 +178,40 @@ export function buildAllureReport(options: AllureBuildOptions): AllureBuild {
   rmSync(out, { recursive: true, force: true });
   let run;
   try {
-    run = spawnSync(process.execPath, [allureCli(), 'generate', '--config', CONFIG_FILE, '--cwd', results, '--output', out, '.'], {
-      // `--cwd <results>` with the pattern `.`: Allure globs its results patterns, and a path with
-      // brackets or parentheses in it would match nothing.
-      env: {
-        ...process.env,
-        EME_ALLURE_HISTORY: historyPath,
-        EME_ALLURE_APPEND_HISTORY: rebuild ? '0' : '1',
-        ...(options.historyLimit !== undefined ? { EME_ALLURE_HISTORY_LIMIT: String(options.historyLimit) } : {}),
+    run = spawnSync(
+      process.execPath,
+      [allureCli(), 'generate', '--config', CONFIG_FILE, '--cwd', results, '--output', out, '.'],
+      {
+        // `--cwd <results>` with the pattern `.`: Allure globs its results patterns, and a path with
+        // brackets or parentheses in it would match nothing.
+        env: {
+          ...process.env,
+          EME_ALLURE_HISTORY: historyPath,
+          EME_ALLURE_APPEND_HISTORY: rebuild ? '0' : '1',
+          ...(options.historyLimit !== undefined ? { EME_ALLURE_HISTORY_LIMIT: String(options.historyLimit) } : {}),
+        },
+        encoding: 'utf8',
+        timeout: options.timeoutMs ?? 300_000,
+        maxBuffer: 16 * 1024 * 1024,
       },
-      encoding: 'utf8',
-      timeout: options.timeoutMs ?? 300_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    );
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
   if (run.error) return fail(`could not run Allure: ${run.error.message}`);
   if (run.status !== 0) {
     const said = allureSaid(`${run.stdout}\n${run.stderr}`);
-    return fail(`allure generate ${run.signal ? `was stopped (${run.signal})` : `exited with ${run.status}`}${said ? `: ${said}` : ''}`);
+    return fail(
+      `allure generate ${run.signal ? `was stopped (${run.signal})` : `exited with ${run.status}`}${said ? `: ${said}` : ''}`,
+    );
   }
   if (!existsSync(join(out, 'index.html'))) return fail(`Allure wrote no index.html at the top of ${outDir}`);
-  if (existsSync(join(out, 'awesome'))) return fail(`Allure wrote its report under ${join(outDir, 'awesome')}, not at the top of ${outDir}`);
+  if (existsSync(join(out, 'awesome')))
+    return fail(`Allure wrote its report under ${join(outDir, 'awesome')}, not at the top of ${outDir}`);
   const historyRuns = historyLines(history).length;
-  const note = rebuild ? `this run is already in ${historyFile}, not added again` : `${historyRuns} run(s) of history in ${historyFile}`;
+  const note = rebuild
+    ? `this run is already in ${historyFile}, not added again`
+    : `${historyRuns} run(s) of history in ${historyFile}`;
   return { ok: true, reportPath, message: `Allure report → ${reportPath} (${note})`, historyRuns };
 }
 

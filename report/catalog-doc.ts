@@ -3,7 +3,7 @@
 // fail when the file and the code drift apart.
 import { NOT_APPLICABLE, SCENARIOS } from '../harness/catalog.ts';
 import { GROUPS, type Group, type Scenario } from '../harness/scenario.ts';
-import { describeExpect } from '../harness/judge/cases.ts';
+import { describeExpect } from '../harness/case-table.ts';
 import { SPEC_BASE } from '../model/verdict.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -21,7 +21,9 @@ function scenarioSection(s: Scenario): string[] {
   if (s.summary) out.push(`- ${s.summary}`);
   out.push('', '| Case | The page does | Expected | Spec |', '|---|---|---|---|');
   for (const [id, rule] of Object.entries(s.cases)) {
-    out.push(`| \`${id}\` | ${cell(rule.does)} | ${cell(describeExpect(rule.expect))}${rule.advisory ? ' (advisory)' : ''} | ${specLink(rule.spec)} |`);
+    out.push(
+      `| \`${id}\` | ${cell(rule.does)} | ${cell(describeExpect(rule.expect))}${rule.advisory ? ' (advisory)' : ''} | ${specLink(rule.spec)} |`,
+    );
   }
   out.push('');
   return out;
@@ -40,7 +42,10 @@ export function renderCatalog(scenarios: readonly Scenario[] = SCENARIOS): strin
     '',
     '| Group | Scenarios |',
     '|---|---|',
-    ...(Object.keys(GROUPS) as Group[]).map((g) => `| ${g}. ${GROUPS[g]} | ${byGroup.get(g)?.length ?? 0}${NOT_APPLICABLE.some((n) => n.group === g) ? ' (not applicable to Clear Key, see below)' : ''} |`),
+    ...(Object.keys(GROUPS) as Group[]).map(
+      (g) =>
+        `| ${g}. ${GROUPS[g]} | ${byGroup.get(g)?.length ?? 0}${NOT_APPLICABLE.some((n) => n.group === g) ? ' (not applicable to Clear Key, see below)' : ''} |`,
+    ),
     '',
   ];
   for (const g of Object.keys(GROUPS) as Group[]) {

@@ -1,7 +1,8 @@
 // Playwright reporter that turns scenario results into one compatibility report per browser project
 // (JSON, versioned schema, validated before it is written) and prints a summary. It reads only the
-// attachments tests make, so it works the same as a merge reporter over sharded blob reports.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// attachments tests make, so it works the same as a merge reporter over sharded blob reports. It writes
+// the report folder only: keeping a run in the results history is the CLI's job (report/history.ts).
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release, type as osType } from 'node:os';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
@@ -18,34 +19,15 @@ import { formatSummary } from './summary.ts';
 import { toBcd, toCollectorReport, toWptReport } from './exports.ts';
 import { renderBrowserReport, renderCrossBrowser } from './html.ts';
 import { browserSetName, loadProfiles } from '../harness/browsers/profiles.ts';
-import { describeGaps, findCoverageGaps, isComplete, plannedCoverage } from './coverage.ts';
+import { describeGaps, findCoverageGaps, plannedCoverage } from './coverage.ts';
 import { narrowing, selectionFromArgv } from '../harness/selection.ts';
 import { readSourceRevision } from './revision.ts';
+import { readConfig } from '../harness/config.ts';
 import type { RunSelection, SourceRevision } from '../model/results.ts';
 
-/** Lists the reports one run wrote, so readers never pick up a stale file from an earlier run. */
-export const REPORT_INDEX = 'index.json';
-
-/** index.json: the run as a whole — what it was asked to cover, from which source, and whether it did. */
-export interface RunIndex {
-  generatedAt: string;
-  startedAt: string;
-  /** Playwright's overall status (failed when any verdict was unexpected). */
-  status: string;
-  reports: string[];
-  /** EME_BROWSERS of the run (a set name, or a profile file's name). */
-  browserSet?: string;
-  selection?: RunSelection;
-  git?: SourceRevision;
-  /** Made by merge-reports from blob reports (a sharded plan or the CI merge job). */
-  merged?: boolean;
-  /** Every planned (project, scenario) has a verdict and the run was not interrupted. */
-  complete?: boolean;
-  /** 'full': the whole catalog in every project of the browser set, complete; else 'partial'. */
-  scope?: 'full' | 'partial';
-  /** Why the run is partial, one line per reason. */
-  gaps?: string[];
-}
+// The run's index.json (its name and shape) lives in run-index.ts, so the history needs no reporter.
+export { REPORT_INDEX, type RunIndex } from './run-index.ts';
+import { REPORT_INDEX, type RunIndex } from './run-index.ts';
 
 interface ProjectResults {
   identity: BrowserIdentity | null;
@@ -55,7 +37,8 @@ interface ProjectResults {
 
 function toolVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -91,16 +74,13 @@ export default class CompatReporter implements Reporter {
   #playwrightVersion = 'unknown';
   readonly written: string[] = [];
 
-  readonly #resultsDir: string | null;
   readonly #merged: boolean;
   #selection: RunSelection = { projects: null, grep: null, grepInvert: null, shard: null };
   #git: SourceRevision = { commit: null, branch: null, dirty: null };
 
-  constructor(options: { outputDir?: string; resultsDir?: string; merged?: boolean } = {}) {
-    this.#outputDir = options.outputDir ?? process.env['EME_REPORT_DIR'] ?? 'reports';
+  constructor(options: { outputDir?: string; merged?: boolean } = {}) {
+    this.#outputDir = options.outputDir ?? readConfig().reportDir;
     this.#merged = options.merged ?? false;
-    const results = options.resultsDir ?? process.env['EME_RESULTS_DIR'] ?? 'results';
-    this.#resultsDir = results === 'off' ? null : results;
   }
 
   printsToStdio(): boolean {
@@ -124,7 +104,8 @@ export default class CompatReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     const projectName = test.parent.project()?.name ?? 'unknown';
     const raw = result.attachments.find((a) => a.name === SCENARIO_ATTACHMENT && a.body);
-    const scenarioId = test.annotations.find((a) => a.type === 'scenario')?.description ?? test.title.split(':')[0] ?? test.title;
+    const scenarioId =
+      test.annotations.find((a) => a.type === 'scenario')?.description ?? test.title.split(':')[0] ?? test.title;
     const scenario = SCENARIOS.find((s) => s.id === scenarioId);
     if (!scenario) return; // not a catalog scenario (harness self-tests stay out of the reports)
     const project = this.#project(projectName);
@@ -136,10 +117,14 @@ export default class CompatReporter implements Reporter {
       // classify the scenario as flaky instead of hiding the failed attempt.
       const earlier = project.results.find((r) => r.id === attachment.result.id);
       project.results = project.results.filter((r) => r.id !== attachment.result.id);
-      project.results.push({ ...attachment.result, attempts: [...(earlier?.attempts ?? []), attachment.result.verdict] });
+      project.results.push({
+        ...attachment.result,
+        attempts: [...(earlier?.attempts ?? []), attachment.result.verdict],
+      });
       return;
     }
-    // The test died before it had a result (browser failed to launch, fixture error): still report it.
+    // The test died before it had a result (browser failed to launch, fixture error): still report it,
+    // with no run record, since there was no run.
     if (project.results.some((r) => r.id === scenario.id)) return;
     project.results.push({
       id: scenario.id,
@@ -153,18 +138,8 @@ export default class CompatReporter implements Reporter {
       durationMs: result.duration,
       attempts: ['error'],
       environment: null,
-      record: { meta: { id: 'none', scenario: scenario.id, params: {}, project: projectName, createdAt: result.startTime.toISOString() }, finished: false, status: 'running', page: null, exchanges: [], evidence: [], joined: [] },
+      record: null,
     });
-  }
-
-  /** Copies this run's reports into results/<start time>/: append-only history for the dashboard. */
-  #keepInHistory(files: string[]): void {
-    const folder = join(this.#resultsDir!, this.#startedAt.toISOString().replace(/[:.]/g, '-'));
-    mkdirSync(folder, { recursive: true });
-    const exports = [...files.flatMap((x) => [x.replace(/\.json$/, '.wptreport.json'), x.replace(/\.json$/, '.collector.json')]), 'bcd.json'];
-    for (const f of [...files, ...exports.filter((x) => existsSync(join(this.#outputDir, x))), 'cross-browser.html', REPORT_INDEX]) {
-      copyFileSync(join(this.#outputDir, f), join(folder, f));
-    }
   }
 
   /** Whether the run holds everything its selection planned (checked against the catalog, not Playwright's list). */
@@ -173,7 +148,7 @@ export default class CompatReporter implements Reporter {
     if (result.status === 'interrupted') gaps.push('the run was interrupted');
     const set = reports[0]?.run.browserSet;
     try {
-      const profiles = loadProfiles(process.env['EME_BROWSERS'] ?? 'debian');
+      const profiles = loadProfiles(readConfig().browsers);
       const planned = plannedCoverage(profiles, this.#selection);
       const found = findCoverageGaps(reports, planned);
       gaps.push(...describeGaps(found, planned));
@@ -183,7 +158,11 @@ export default class CompatReporter implements Reporter {
     if (this.#selection.shard) gaps.push(`one shard (${this.#selection.shard}) of a sharded run`);
     const complete = gaps.length === 0;
     const narrowed = narrowing({ ...this.#selection, shard: null });
-    return { complete, scope: complete && !narrowed ? 'full' : 'partial', gaps: narrowed ? [`selection: ${narrowed}`, ...gaps] : gaps };
+    return {
+      complete,
+      scope: complete && !narrowed ? 'full' : 'partial',
+      gaps: narrowed ? [`selection: ${narrowed}`, ...gaps] : gaps,
+    };
   }
 
   onEnd(result: FullResult): void {
@@ -191,8 +170,16 @@ export default class CompatReporter implements Reporter {
     const reports: CompatReport[] = [];
     for (const [name, project] of [...this.#projects.entries()].sort()) {
       const identity = project.identity ?? {
-        project: name, label: name, engine: 'unknown', name: 'unknown', version: 'unknown', channel: null,
-        driver: 'playwright' as const, executablePath: null, args: [], prefs: {},
+        project: name,
+        label: name,
+        engine: 'unknown',
+        name: 'unknown',
+        version: 'unknown',
+        channel: null,
+        driver: 'playwright' as const,
+        executablePath: null,
+        args: [],
+        prefs: {},
       };
       const results = [...project.results].sort((a, b) => a.id.localeCompare(b.id));
       const count = (v: string) => results.filter((r) => r.verdict === v).length;
@@ -201,18 +188,32 @@ export default class CompatReporter implements Reporter {
         generatedAt: new Date().toISOString(),
         tool: { name: 'eme-compat', version: toolVersion(), playwright: this.#playwrightVersion },
         browser: { ...identity, userAgent: results.find((r) => r.environment)?.environment?.userAgent ?? null },
-        environment: { os: osDescription(), node: process.version, ci: !!process.env['CI'] },
-        run: { startedAt: this.#startedAt.toISOString(), durationMs: Math.round(result.duration), browserSet: project.browserSet, selection: this.#selection, git: this.#git },
-        summary: { pass: count('pass'), fail: count('fail'), unsupported: count('unsupported'), error: count('error'), crash: count('crash'), timeout: count('timeout'), total: results.length },
+        environment: { os: osDescription(), node: process.version, ci: readConfig().ci },
+        run: {
+          startedAt: this.#startedAt.toISOString(),
+          durationMs: Math.round(result.duration),
+          browserSet: project.browserSet,
+          selection: this.#selection,
+          git: this.#git,
+        },
+        summary: {
+          pass: count('pass'),
+          fail: count('fail'),
+          unsupported: count('unsupported'),
+          error: count('error'),
+          crash: count('crash'),
+          timeout: count('timeout'),
+          total: results.length,
+        },
         scenarios: results,
       });
       const file = join(this.#outputDir, `${name}-${identity.version}.json`.replace(/[^\w.+-]/g, '_'));
-      writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-      writeExport(file.replace(/\.json$/, '.wptreport.json'), () => JSON.stringify(toWptReport(report)) + '\n');
+      writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+      writeExport(file.replace(/\.json$/, '.wptreport.json'), () => `${JSON.stringify(toWptReport(report))}\n`);
       writeExport(file.replace(/\.json$/, '.collector.json'), () => {
         const collector = toCollectorReport(report);
         if ('omitted' in collector) throw new Error(collector.omitted);
-        return JSON.stringify(collector.report, null, 2) + '\n';
+        return `${JSON.stringify(collector.report, null, 2)}\n`;
       });
       writeFileSync(file.replace(/\.json$/, '.html'), renderBrowserReport(report));
       this.written.push(file);
@@ -222,7 +223,7 @@ export default class CompatReporter implements Reporter {
       writeExport(join(this.#outputDir, 'bcd.json'), () => {
         const bcd = toBcd(reports);
         for (const o of bcd.omitted) console.warn(`eme-compat: bcd.json leaves out ${o.project}: ${o.reason}`);
-        return JSON.stringify(bcd.data, null, 2) + '\n';
+        return `${JSON.stringify(bcd.data, null, 2)}\n`;
       });
       writeFileSync(join(this.#outputDir, 'cross-browser.html'), renderCrossBrowser(reports));
     }
@@ -237,8 +238,7 @@ export default class CompatReporter implements Reporter {
       merged: this.#merged,
       ...this.#coverage(reports, result),
     };
-    writeFileSync(join(this.#outputDir, REPORT_INDEX), JSON.stringify(index, null, 2) + '\n');
-    if (this.#resultsDir && reports.length) this.#keepInHistory(index.reports);
-    if (reports.length) console.log('\n' + formatSummary(reports, this.written));
+    writeFileSync(join(this.#outputDir, REPORT_INDEX), `${JSON.stringify(index, null, 2)}\n`);
+    if (reports.length) console.log(`\n${formatSummary(reports, this.written)}`);
   }
 }

@@ -31,26 +31,35 @@ function toRegExp(source: string | null | undefined, what: string): RegExp | nul
 }
 
 /** project → the scenario ids it is meant to run, for a selection over a browser set. */
-export function plannedCoverage(profiles: BrowserProfile[], selection: Pick<RunSelection, 'projects' | 'grep' | 'grepInvert'>): Map<string, string[]> {
+export function plannedCoverage(
+  profiles: BrowserProfile[],
+  selection: Pick<RunSelection, 'projects' | 'grep' | 'grepInvert'>,
+): Map<string, string[]> {
   const grep = toRegExp(selection.grep, 'the grep');
   const invert = toRegExp(selection.grepInvert, 'the grep-invert');
   const known = profiles.map((p) => p.project);
   const unknown = (selection.projects ?? []).filter((p) => !known.some(projectMatcher([p])));
-  if (unknown.length) throw new Error(`no project ${unknown.map((p) => `"${p}"`).join(', ')} in the browser set; it has ${known.join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `no project ${unknown.map((p) => `"${p}"`).join(', ')} in the browser set; it has ${known.join(', ')}`,
+    );
   const planned = new Map<string, string[]>();
   for (const profile of profiles) {
     if (selection.projects && !projectMatcher(selection.projects)(profile.project)) continue;
     const own = toRegExp(profile.scenarios, `profile ${profile.project}'s scenarios`);
     const ids = SCENARIOS.filter((s) => {
       const text = grepText(s);
-      return (!own || own.test(text)) && (!grep || grep.test(text)) && (!invert || !invert.test(text));
+      return (!own || own.test(text)) && (!grep || grep.test(text)) && !invert?.test(text);
     }).map((s) => s.id);
     if (ids.length) planned.set(profile.project, ids);
   }
   return planned;
 }
 
-export function findCoverageGaps(reports: Pick<CompatReport, 'browser' | 'scenarios'>[], planned: Map<string, string[]>): CoverageGap {
+export function findCoverageGaps(
+  reports: Pick<CompatReport, 'browser' | 'scenarios'>[],
+  planned: Map<string, string[]>,
+): CoverageGap {
   const byProject = new Map<string, Set<string>>();
   for (const r of reports) {
     const ids = byProject.get(r.browser.project) ?? new Set<string>();
@@ -80,7 +89,9 @@ export function describeGaps(gap: CoverageGap, planned: Map<string, string[]>): 
   const lines = gap.missingProjects.map((p) => `${p}: no report (${planned.get(p)?.length ?? 0} scenario(s) planned)`);
   for (const m of gap.missingScenarios) {
     const shown = m.scenarios.slice(0, 8).join(', ');
-    lines.push(`${m.project}: ${m.scenarios.length} of ${planned.get(m.project)?.length ?? '?'} scenario(s) missing (${shown}${m.scenarios.length > 8 ? ', …' : ''})`);
+    lines.push(
+      `${m.project}: ${m.scenarios.length} of ${planned.get(m.project)?.length ?? '?'} scenario(s) missing (${shown}${m.scenarios.length > 8 ? ', …' : ''})`,
+    );
   }
   return lines;
 }

@@ -42,10 +42,15 @@ export interface DashboardData {
 function runFrom(id: string, index: RunIndex, reports: CompatReport[]): DashboardRun {
   const startedAt = index.startedAt ?? reports[0]?.run.startedAt ?? id;
   const cells: DashboardRun['cells'] = {};
-  const columns = reports.map((r) => ({ key: `${r.browser.project}@${r.browser.version}`, project: r.browser.project, name: r.browser.name, version: r.browser.version }));
+  const columns = reports.map((r) => ({
+    key: `${r.browser.project}@${r.browser.version}`,
+    project: r.browser.project,
+    name: r.browser.name,
+    version: r.browser.version,
+  }));
   for (const [i, r] of reports.entries()) {
     for (const s of r.scenarios) {
-      const steps = s.record.page ? toSteps(s.record.page.entries).join('\n') : '';
+      const steps = s.record?.page ? toSteps(s.record.page.entries).join('\n') : '';
       (cells[s.id] ??= {})[columns[i]!.key] = {
         verdict: s.verdict,
         reason: s.reason,
@@ -54,14 +59,27 @@ function runFrom(id: string, index: RunIndex, reports: CompatReport[]): Dashboar
       };
     }
   }
-  return { id, startedAt, scope: index.scope ?? 'unknown', gaps: index.gaps ?? [], commit: index.git?.commit ?? null, branch: index.git?.branch ?? null, columns, cells };
+  return {
+    id,
+    startedAt,
+    scope: index.scope ?? 'unknown',
+    gaps: index.gaps ?? [],
+    commit: index.git?.commit ?? null,
+    branch: index.git?.branch ?? null,
+    columns,
+    cells,
+  };
 }
 
 /** Reads every run folder (those with an index.json) of a results directory, oldest first. */
 export function readHistory(resultsDir: string): { data: DashboardData; skipped: string[] } {
   const runs: DashboardRun[] = [];
   const skipped: string[] = [];
-  const folders = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => existsSync(join(resultsDir, f, 'index.json'))).sort() : [];
+  const folders = existsSync(resultsDir)
+    ? readdirSync(resultsDir)
+        .filter((f) => existsSync(join(resultsDir, f, 'index.json')))
+        .sort()
+    : [];
   for (const folder of folders) {
     try {
       const index = JSON.parse(readFileSync(join(resultsDir, folder, 'index.json'), 'utf8')) as RunIndex;

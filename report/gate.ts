@@ -29,7 +29,10 @@ export interface GateFinding {
   source: string;
 }
 
-export function gateReports(reports: CompatReport[], expectationsFor: (project: string) => Expectations): GateFinding[] {
+export function gateReports(
+  reports: CompatReport[],
+  expectationsFor: (project: string) => Expectations,
+): GateFinding[] {
   const findings: GateFinding[] = [];
   for (const report of reports) {
     const expectations = expectationsFor(report.browser.project);
@@ -39,7 +42,15 @@ export function gateReports(reports: CompatReport[], expectationsFor: (project: 
       if (expected.verdicts.includes(s.verdict)) {
         // Expected in the end, but an attempt said otherwise and that is not a known intermittent: flaky.
         if (attempts.size > 1 && ![...attempts].every((v) => expected.verdicts.includes(v))) {
-          findings.push({ project: report.browser.project, scenario: s.id, verdict: s.verdict, expected: expected.verdicts, kind: 'flaky', reason: `attempts: ${s.attempts.join(' → ')}`, source: expected.source });
+          findings.push({
+            project: report.browser.project,
+            scenario: s.id,
+            verdict: s.verdict,
+            expected: expected.verdicts,
+            kind: 'flaky',
+            reason: `attempts: ${s.attempts.join(' → ')}`,
+            source: expected.source,
+          });
         }
         continue;
       }
@@ -117,9 +128,13 @@ export function formatGate(r: GateResult, dir: string): string {
     lines.push('');
   };
   section('REGRESSIONS', r.regressions);
-  section(`UNEXPECTED PASSES${r.exitCode === GATE_EXIT.unexpected && !r.regressions.length ? '' : ' (not failing the gate; --fail-on-unexpected-pass makes them fail)'}`, r.unexpectedPasses);
+  section(
+    `UNEXPECTED PASSES${r.exitCode === GATE_EXIT.unexpected && !r.regressions.length ? '' : ' (not failing the gate; --fail-on-unexpected-pass makes them fail)'}`,
+    r.unexpectedPasses,
+  );
   section('FLAKY (expected in the end, another verdict on an earlier attempt)', r.flaky);
-  if (r.gapLines.length) lines.push(`INCOMPLETE COVERAGE (planned: ${r.plannedFrom}):`, ...r.gapLines.map((l) => `  ${l}`), '');
+  if (r.gapLines.length)
+    lines.push(`INCOMPLETE COVERAGE (planned: ${r.plannedFrom}):`, ...r.gapLines.map((l) => `  ${l}`), '');
   const covered = `${r.verdicts} of ${plannedCount(r.planned)} planned verdicts in ${r.reports} report(s)`;
   const head = {
     [GATE_EXIT.ok]: `gate: ${covered}, all as expected${r.unexpectedPasses.length ? ` (${r.unexpectedPasses.length} unexpected pass(es): update the expectations)` : ''}`,
@@ -136,19 +151,30 @@ function mdCell(s: string): string {
 
 /** The same verdict as Markdown, for $GITHUB_STEP_SUMMARY or a pull-request comment. */
 export function formatGateMarkdown(r: GateResult, context: { title?: string; link?: string } = {}): string {
-  const status = { [GATE_EXIT.ok]: '✅ all as expected', [GATE_EXIT.unexpected]: '❌ unexpected verdicts', [GATE_EXIT.incomplete]: '⚠️ incomplete coverage' }[r.exitCode];
+  const status = {
+    [GATE_EXIT.ok]: '✅ all as expected',
+    [GATE_EXIT.unexpected]: '❌ unexpected verdicts',
+    [GATE_EXIT.incomplete]: '⚠️ incomplete coverage',
+  }[r.exitCode];
   const out = [`### ${context.title ?? 'EME compatibility gate'}: ${status}`, ''];
-  out.push(`${r.verdicts} of ${plannedCount(r.planned)} planned verdicts in ${r.reports} report(s); ${r.regressions.length} regression(s), ${r.unexpectedPasses.length} unexpected pass(es), ${r.flaky.length} flaky.`, '');
+  out.push(
+    `${r.verdicts} of ${plannedCount(r.planned)} planned verdicts in ${r.reports} report(s); ${r.regressions.length} regression(s), ${r.unexpectedPasses.length} unexpected pass(es), ${r.flaky.length} flaky.`,
+    '',
+  );
   const table = (title: string, items: GateFinding[]) => {
     if (!items.length) return;
     out.push(`#### ${title}`, '', '| project | scenario | observed | expected | reason |', '|---|---|---|---|---|');
-    for (const f of items) out.push(`| ${mdCell(f.project)} | \`${mdCell(f.scenario)}\` | ${f.verdict} | ${f.expected.join(' \\| ')} | ${mdCell(f.reason)} |`);
+    for (const f of items)
+      out.push(
+        `| ${mdCell(f.project)} | \`${mdCell(f.scenario)}\` | ${f.verdict} | ${f.expected.join(' \\| ')} | ${mdCell(f.reason)} |`,
+      );
     out.push('');
   };
   table('Regressions', r.regressions);
   table('Unexpected passes', r.unexpectedPasses);
   table('Flaky', r.flaky);
-  if (r.gapLines.length) out.push(`#### Missing coverage (planned: ${mdCell(r.plannedFrom)})`, '', ...r.gapLines.map((l) => `- ${l}`), '');
+  if (r.gapLines.length)
+    out.push(`#### Missing coverage (planned: ${mdCell(r.plannedFrom)})`, '', ...r.gapLines.map((l) => `- ${l}`), '');
   if (context.link) out.push(`[Reports and dashboard](${context.link})`, '');
   return out.join('\n');
 }
@@ -160,7 +186,8 @@ export function proposeExpectations(report: CompatReport, current: ExpectationFi
     const existing = current?.expectations[s.id];
     if (existing?.verdicts.includes(s.verdict)) continue;
     // A conditional entry that already covers this browser and verdict stays as it is.
-    if (existing && current && new Expectations(current, '').for(s.id, report.browser).verdicts.includes(s.verdict)) continue;
+    if (existing && current && new Expectations(current, '').for(s.id, report.browser).verdicts.includes(s.verdict))
+      continue;
     if (s.verdict === 'pass') delete entries[s.id];
     else entries[s.id] = { verdicts: [s.verdict], reason: s.reason };
   }
@@ -178,7 +205,8 @@ export function diffExpectations(before: ExpectationFile | null, after: Expectat
     const b = after.expectations[id];
     if (a && !b) lines.push(`- ${id}: was ${a.verdicts.join('|')}, now expected to pass`);
     else if (!a && b) lines.push(`+ ${id}: ${b.verdicts.join('|')} (${b.reason})`);
-    else if (a && b && JSON.stringify(a) !== JSON.stringify(b)) lines.push(`~ ${id}: ${a.verdicts.join('|')} → ${b.verdicts.join('|')} (${b.reason})`);
+    else if (a && b && JSON.stringify(a) !== JSON.stringify(b))
+      lines.push(`~ ${id}: ${a.verdicts.join('|')} → ${b.verdicts.join('|')} (${b.reason})`);
   }
   return lines;
 }

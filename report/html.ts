@@ -20,13 +20,20 @@ function page(title: string, body: string): string {
 
 export function renderBrowserReport(r: CompatReport): string {
   const b = r.browser;
-  const counts = Object.entries(r.summary).map(([k, v]) => `${esc(k)} ${v}`).join(' · ');
+  const counts = Object.entries(r.summary)
+    .map(([k, v]) => `${esc(k)} ${v}`)
+    .join(' · ');
   const rows = r.scenarios
     .map((s) => {
-      const checks = s.checks.map((c) => `<tr><td>${c.ok ? '✓' : c.level === 'must' ? '✗' : '△'}</td><td>${esc(c.title)}${c.spec ? ` <a href="${SPEC_BASE}${esc(c.spec)}">${esc(c.spec)}</a>` : ''}</td><td>${esc(c.expected)}</td><td>${esc(c.observed)}</td></tr>`).join('');
+      const checks = s.checks
+        .map(
+          (c) =>
+            `<tr><td>${c.ok ? '✓' : c.level === 'must' ? '✗' : '△'}</td><td>${esc(c.title)}${c.spec ? ` <a href="${SPEC_BASE}${esc(c.spec)}">${esc(c.spec)}</a>` : ''}</td><td>${esc(c.expected)}</td><td>${esc(c.observed)}</td></tr>`,
+        )
+        .join('');
       return `<tr id="${esc(s.id)}"><td>${esc(s.id)}</td><td>${esc(s.group)}</td><td><span class="v ${s.verdict}">${s.verdict}</span></td><td>${esc(s.expected.verdicts.join(' | '))}</td>
 <td>${esc(s.reason)}<details><summary>checks and timeline</summary><table><tr><th></th><th>rule</th><th>expected</th><th>observed</th></tr>${checks}</table>
-<pre>${esc(s.record.joined.map(formatEntry).join('\n'))}</pre></details></td></tr>`;
+<pre>${s.record ? esc(s.record.joined.map(formatEntry).join('\n')) : '(no run: the test ended before it had one)'}</pre></details></td></tr>`;
     })
     .join('\n');
   return page(
@@ -42,14 +49,18 @@ export function renderCrossBrowser(reports: CompatReport[]): string {
   const rows = ids
     .map((id) => {
       const results = reports.map((r) => r.scenarios.find((s) => s.id === id));
-      const sequences = results.map((s) => (s?.record.page ? toSteps(s.record.page.entries) : null));
+      const sequences = results.map((s) => (s?.record?.page ? toSteps(s.record.page.entries) : null));
       const refIndex = sequences.findIndex((seq) => seq && seq.length > 2);
       const reference = refIndex >= 0 ? sequences[refIndex]! : [];
       const cells = results
         .map((s, i) => {
           if (!s) return '<td class="muted">not run</td>';
           const seq = sequences[i];
-          const aligned = seq ? (i === refIndex ? seq.map((step) => ({ step, shared: true })) : alignAgainst(reference, seq)) : [];
+          const aligned = seq
+            ? i === refIndex
+              ? seq.map((step) => ({ step, shared: true }))
+              : alignAgainst(reference, seq)
+            : [];
           const differs = aligned.filter((a) => !a.shared).length;
           const list = aligned.map((a) => `<li${a.shared ? '' : ' class="diff"'}>${esc(a.step)}</li>`).join('');
           return `<td><span class="v ${s.verdict}">${s.verdict}</span>${i !== refIndex && differs ? ` <span class="muted">${differs} step(s) differ</span>` : ''}

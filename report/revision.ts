@@ -13,7 +13,8 @@ function git(args: string[], cwd: string): string | null {
 export function readSourceRevision(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): SourceRevision {
   const { revision, branch: named } = readConfig(env);
   const commit = revision || env['GITHUB_SHA'] || git(['rev-parse', 'HEAD'], cwd);
-  const branch = named || env['GITHUB_HEAD_REF'] || env['GITHUB_REF_NAME'] || git(['rev-parse', '--abbrev-ref', 'HEAD'], cwd);
+  const branch =
+    named || env['GITHUB_HEAD_REF'] || env['GITHUB_REF_NAME'] || git(['rev-parse', '--abbrev-ref', 'HEAD'], cwd);
   const status = revision ? null : git(['status', '--porcelain', '--untracked-files=no'], cwd);
   return {
     commit: commit && /^[0-9a-f]{7,40}$/i.test(commit) ? commit.toLowerCase() : null,

@@ -17,7 +17,9 @@ export function toSteps(entries: PageEntry[]): string[] {
   for (const e of entries) {
     switch (e.type) {
       case 'result':
-        steps.push(`${e.target}.${e.name} ${e.outcome === 'resolved' || e.outcome === 'returned' ? '✓' : `✗ ${e.error?.name ?? ''}`}`.trim());
+        steps.push(
+          `${e.target}.${e.name} ${e.outcome === 'resolved' || e.outcome === 'returned' ? '✓' : `✗ ${e.error?.name ?? ''}`}`.trim(),
+        );
         break;
       case 'event': {
         let detail = '';
@@ -29,10 +31,15 @@ export function toSteps(entries: PageEntry[]): string[] {
         break;
       }
       case 'promise':
-        steps.push(`P:${e.target}.${e.name}(${typeof e.value === 'string' ? e.value : e.error?.name ?? 'undefined'})`);
+        steps.push(
+          `P:${e.target}.${e.name}(${typeof e.value === 'string' ? e.value : (e.error?.name ?? 'undefined')})`,
+        );
         break;
       case 'license':
-        if (e.name === 'response') steps.push(`L:${e.target} ${e.error ? `✗ ${String(e.data?.['failure'])}` : `HTTP ${String(e.data?.['status'])}`}`);
+        if (e.name === 'response')
+          steps.push(
+            `L:${e.target} ${e.error ? `✗ ${String(e.data?.['failure'])}` : `HTTP ${String(e.data?.['status'])}`}`,
+          );
         break;
       case 'note':
         if (e.name === 'wait-timeout') steps.push(`⏱ ${String(e.data?.['waitingFor'])}`);

@@ -3,7 +3,14 @@ import type { CompatReport } from '../model/results.ts';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function formatSummary(reports: CompatReport[], files: string[] = []): string {
@@ -17,11 +24,21 @@ export function formatSummary(reports: CompatReport[], files: string[] = []): st
   const notPassing = reports.flatMap((r) =>
     r.scenarios
       .filter((s) => s.verdict !== 'pass')
-      .map((s) => [r.browser.project, s.id, s.verdict, s.expected.verdicts.includes(s.verdict) ? 'expected' : 'UNEXPECTED', s.reason.length > 110 ? `${s.reason.slice(0, 109)}…` : s.reason]),
+      .map((s) => [
+        r.browser.project,
+        s.id,
+        s.verdict,
+        s.expected.verdicts.includes(s.verdict) ? 'expected' : 'UNEXPECTED',
+        s.reason.length > 110 ? `${s.reason.slice(0, 109)}…` : s.reason,
+      ]),
   );
   const lines = ['EME compatibility summary', '', table([header, ...rows])];
   if (notPassing.length) lines.push('', 'Not passing:', table(notPassing).replace(/^/gm, '  '));
-  const flaky = reports.flatMap((r) => r.scenarios.filter((s) => new Set(s.attempts).size > 1).map((s) => `  ${r.browser.project}  ${s.id}: ${s.attempts.join(' → ')}`));
+  const flaky = reports.flatMap((r) =>
+    r.scenarios
+      .filter((s) => new Set(s.attempts).size > 1)
+      .map((s) => `  ${r.browser.project}  ${s.id}: ${s.attempts.join(' → ')}`),
+  );
   if (flaky.length) lines.push('', 'Flaky (the verdict changed between attempts):', ...flaky);
   if (files.length) lines.push('', `Reports: ${files.join(', ')}`);
   return lines.join('\n');

@@ -4,7 +4,7 @@ import type { JoinedEntry } from '../model/record.ts';
 import type { ScenarioResult } from '../model/results.ts';
 
 function short(value: unknown, max = 160): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? 'undefined';
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? 'undefined');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -21,7 +21,9 @@ export function formatEntry(e: JoinedEntry): string {
   if (e.duration !== undefined) parts.push(`[${e.duration} ms]`);
   if (e.data && e.type !== 'result') parts.push(short(e.data, 160));
   if (e.session) {
-    const statuses = Object.entries(e.session.keyStatuses).map(([k, v]) => `${k.slice(0, 8)}=${v}`).join(' ');
+    const statuses = Object.entries(e.session.keyStatuses)
+      .map(([k, v]) => `${k.slice(0, 8)}=${v}`)
+      .join(' ');
     parts.push(`{id ${e.session.sessionId || '""'} exp ${e.session.expiration} keys(${e.session.size}) ${statuses}}`);
   }
   return `${head} ${parts.join(' ')}`.trimEnd();
@@ -33,10 +35,13 @@ export function formatTimeline(result: ScenarioResult): string {
     `expected: ${result.expected.verdicts.join(' | ')}${result.expected.reason ? ` (${result.expected.reason})` : ''}`,
     '',
     'checks:',
-    ...result.checks.map((c) => `  ${c.ok ? 'ok  ' : c.level === 'must' ? 'FAIL' : 'note'} ${c.title} — expected ${c.expected}; observed ${c.observed}${c.spec ? ` (${c.spec})` : ''}`),
+    ...result.checks.map(
+      (c) =>
+        `  ${c.ok ? 'ok  ' : c.level === 'must' ? 'FAIL' : 'note'} ${c.title} — expected ${c.expected}; observed ${c.observed}${c.spec ? ` (${c.spec})` : ''}`,
+    ),
     '',
     'timeline:',
-    ...result.record.joined.map(formatEntry),
+    ...(result.record ? result.record.joined.map(formatEntry) : ['(no run: the test ended before it had one)']),
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -37,7 +37,10 @@ http.createServer((req, res) => {
 `;
 
 function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -79,14 +82,24 @@ const runsDir = await mkdtemp(join(tmpdir(), 'eme-bench-'));
 const ours = await start(['--import', 'tsx', 'server/main.ts', '--port', '0', '--runs-dir', runsDir]);
 const bare = await start(['-e', BARE_SERVER], { ANSWER: answerBody });
 try {
-  const run = (await (await fetch(`${ours.base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'lifecycle.temporary.keyids', project: 'bench' }) })).json()) as { id: string };
+  const run = (await (
+    await fetch(`${ours.base}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'lifecycle.temporary.keyids', project: 'bench' }),
+    })
+  ).json()) as { id: string };
   const oursUrl = `${ours.base}/license/${run.id}?session=s1&messageType=license-request`;
-  console.log(`bench: ${opts.connections} connections, ${opts.duration} s per measurement, ${opts.rounds} alternating rounds; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  console.log(
+    `bench: ${opts.connections} connections, ${opts.duration} s per measurement, ${opts.rounds} alternating rounds; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
   const results: { bare: Measurement[]; ours: Measurement[] } = { bare: [], ours: [] };
   for (let round = 1; round <= opts.rounds; round++) {
     results.bare.push(await measure(`${bare.base}/license`));
     results.ours.push(await measure(oursUrl));
-    console.log(`round ${round}: bare ${results.bare.at(-1)!.requestsPerSecond} req/s, eme-compat ${results.ours.at(-1)!.requestsPerSecond} req/s`);
+    console.log(
+      `round ${round}: bare ${results.bare.at(-1)!.requestsPerSecond} req/s, eme-compat ${results.ours.at(-1)!.requestsPerSecond} req/s`,
+    );
   }
   const best = (list: Measurement[]) => list.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
   const b = best(results.bare);
@@ -102,13 +115,22 @@ try {
     ['eme-compat /license', String(o.requestsPerSecond), String(o.p50), String(o.p99), String(o.errors)],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  console.log('\n' + rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n'));
-  console.log(`\nthroughput ratio ${ratio.toFixed(2)} (target ≥ 0.80); p99 ${o.p99} ms (target < 5); errors ${o.errors}; records lost ${lost} of ${answered} answered`);
+  console.log(`\n${rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n')}`);
+  console.log(
+    `\nthroughput ratio ${ratio.toFixed(2)} (target ≥ 0.80); p99 ${o.p99} ms (target < 5); errors ${o.errors}; records lost ${lost} of ${answered} answered`,
+  );
   const met = ratio >= 0.8 && o.p99 < 5 && o.errors === 0 && lost === 0;
   console.log(met ? 'targets met' : 'targets NOT met');
   if (opts.json) {
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(opts.json, JSON.stringify({ connections: opts.connections, duration: opts.duration, bare: b, ours: o, ratio, lost, answered, met }, null, 2) + '\n');
+    await writeFile(
+      opts.json,
+      `${JSON.stringify(
+        { connections: opts.connections, duration: opts.duration, bare: b, ours: o, ratio, lost, answered, met },
+        null,
+        2,
+      )}\n`,
+    );
   }
 } finally {
   ours.child.kill('SIGTERM');

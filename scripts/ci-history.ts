@@ -6,7 +6,17 @@
 // restore: nothing published yet (the site or its history answers 404) starts an empty history, and
 // says so; any other failure exits 1, so a run never publishes a history that lost the earlier runs.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -37,7 +47,8 @@ function summary(line: string): void {
   if (file) appendFileSync(file, `${line}\n`);
 }
 
-const runFolders = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory()) : []);
+const runFolders = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory()) : [];
 
 type Fetched = { kind: 'found'; bytes: Buffer } | { kind: 'absent' } | { kind: 'error'; message: string };
 
@@ -47,7 +58,10 @@ async function get(url: URL): Promise<Fetched> {
   let last = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      const response = await fetch(url, { headers: { 'cache-control': 'no-cache' }, signal: AbortSignal.timeout(60_000) });
+      const response = await fetch(url, {
+        headers: { 'cache-control': 'no-cache' },
+        signal: AbortSignal.timeout(60_000),
+      });
       if (response.ok) return { kind: 'found', bytes: Buffer.from(await response.arrayBuffer()) };
       if (response.status === 404) return { kind: 'absent' };
       last = `HTTP ${response.status} ${response.statusText}`;
@@ -68,7 +82,8 @@ function read(site: string, path: string): Promise<Fetched> | Fetched {
 }
 
 async function restore(site: string, resultsDir: string): Promise<void> {
-  if (existsSync(resultsDir) && readdirSync(resultsDir).length) fail(`${resultsDir} is not empty; restore only into a new folder`, 2);
+  if (existsSync(resultsDir) && readdirSync(resultsDir).length)
+    fail(`${resultsDir} is not empty; restore only into a new folder`, 2);
   mkdirSync(resultsDir, { recursive: true });
   if (!site) {
     say('notice', 'no published site is known (GitHub Pages not set up?): the results history starts empty');
@@ -76,7 +91,10 @@ async function restore(site: string, resultsDir: string): Promise<void> {
     return;
   }
   const archive = await read(site, ARCHIVE);
-  if (archive.kind === 'error') fail(`cannot fetch the results history: ${archive.message}. Not going on: the run would publish a history without the earlier runs (re-run the job)`);
+  if (archive.kind === 'error')
+    fail(
+      `cannot fetch the results history: ${archive.message}. Not going on: the run would publish a history without the earlier runs (re-run the job)`,
+    );
   if (archive.kind === 'absent') {
     const root = await read(site, 'index.html');
     if (root.kind === 'found') {
@@ -104,8 +122,11 @@ async function restore(site: string, resultsDir: string): Promise<void> {
   const manifest = await read(site, MANIFEST);
   const about = manifest.kind === 'found' ? (JSON.parse(manifest.bytes.toString('utf8')) as Manifest) : null;
   const runs = runFolders(resultsDir).length;
-  if (about && about.runs !== runs) fail(`the published history should hold ${about.runs} run folder(s) and holds ${runs}`);
-  const from = about?.run ? ` (published by run ${about.run.id} of ${about.run.sha.slice(0, 7)}, ${about.created})` : '';
+  if (about && about.runs !== runs)
+    fail(`the published history should hold ${about.runs} run folder(s) and holds ${runs}`);
+  const from = about?.run
+    ? ` (published by run ${about.run.id} of ${about.run.sha.slice(0, 7)}, ${about.created})`
+    : '';
   say('info', `restored ${runs} run(s) of history from ${site}${from}`);
   summary(`**Results history:** ${runs} earlier run(s) restored${from}.`);
 }
@@ -116,7 +137,9 @@ function pack(resultsDir: string, siteDir: string): void {
   if (!runs) fail(`${resultsDir} holds no run folder: the merge wrote no history`, 2);
   mkdirSync(join(siteDir, 'history'), { recursive: true });
   const archive = join(siteDir, ARCHIVE);
-  const tar = spawnSync('tar', ['-czf', resolve(archive), '--owner=0', '--group=0', '-C', resultsDir, '.'], { encoding: 'utf8' });
+  const tar = spawnSync('tar', ['-czf', resolve(archive), '--owner=0', '--group=0', '-C', resultsDir, '.'], {
+    encoding: 'utf8',
+  });
   if (tar.status !== 0) fail(`cannot pack ${resultsDir}: ${tar.stderr.trim()}`);
   const env = process.env;
   const manifest: Manifest = {
@@ -124,7 +147,14 @@ function pack(resultsDir: string, siteDir: string): void {
     runs,
     created: new Date().toISOString(),
     run: env['GITHUB_RUN_ID']
-      ? { id: env['GITHUB_RUN_ID'], number: env['GITHUB_RUN_NUMBER'] ?? '', attempt: env['GITHUB_RUN_ATTEMPT'] ?? '', sha: env['GITHUB_SHA'] ?? '', ref: env['GITHUB_REF'] ?? '', repository: env['GITHUB_REPOSITORY'] ?? '' }
+      ? {
+          id: env['GITHUB_RUN_ID'],
+          number: env['GITHUB_RUN_NUMBER'] ?? '',
+          attempt: env['GITHUB_RUN_ATTEMPT'] ?? '',
+          sha: env['GITHUB_SHA'] ?? '',
+          ref: env['GITHUB_REF'] ?? '',
+          repository: env['GITHUB_REPOSITORY'] ?? '',
+        }
       : null,
   };
   writeFileSync(join(siteDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -134,4 +164,8 @@ function pack(resultsDir: string, siteDir: string): void {
 const [command, a = '', b = ''] = process.argv.slice(2);
 if (command === 'restore' && b) await restore(a, b);
 else if (command === 'pack' && a && b) pack(a, b);
-else fail('usage: ci-history.ts restore <site-url | site-folder | \'\'> <results-dir>  |  ci-history.ts pack <results-dir> <site-dir>', 2);
+else
+  fail(
+    "usage: ci-history.ts restore <site-url | site-folder | ''> <results-dir>  |  ci-history.ts pack <results-dir> <site-dir>",
+    2,
+  );

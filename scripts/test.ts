@@ -3,11 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { readConfig } from '../harness/config.ts';
+import { keepInHistory } from '../report/history.ts';
 
 const require = createRequire(import.meta.url);
 mkdirSync('out', { recursive: true });
 // Counts come from these files; a stale one from an earlier run must not count.
-for (const f of ['out/unit.tap', 'out/after-run.tap', 'out/playwright-results.json', 'out/dashboard-results.json']) rmSync(f, { force: true });
+for (const f of ['out/unit.tap', 'out/after-run.tap', 'out/playwright-results.json', 'out/dashboard-results.json'])
+  rmSync(f, { force: true });
 // allure-playwright adds to its folder; the report checks compare this run's results only.
 rmSync('out/allure-results', { recursive: true, force: true });
 
@@ -18,6 +21,8 @@ interface Step {
   env?: Record<string, string>;
   /** The command expands its own glob patterns (** included). */
   ownGlobs?: boolean;
+  /** Runs after the command, whatever its exit code; a throw fails the step. */
+  after?: () => void;
 }
 
 function tapCounts(file: string) {
@@ -33,15 +38,22 @@ function tapCounts(file: string) {
 function playwrightCounts(file: string) {
   return () => {
     if (!existsSync(file)) return { passed: 0, failed: 1 };
-    const stats = (JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
+    const stats = (
+      JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }
+    ).stats;
     return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
   };
 }
 
 const nodeTest = (files: string[], tap: string): string[] => [
-  process.execPath, '--import', 'tsx', '--test',
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  process.execPath,
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${tap}`,
   ...files,
 ];
 
@@ -52,8 +64,29 @@ const steps: Step[] = [
     count: () => ({ passed: 0, failed: 0 }),
   },
   {
+    name: 'format and lint (biome ci: 120 columns, recommended rules)',
+    command: ['node_modules/.bin/biome', 'ci', '.'],
+    count: () => ({ passed: 0, failed: 0 }),
+  },
+  {
     name: 'import cycles (dpdm)',
-    command: ['node_modules/.bin/dpdm', '--no-warning', '--no-tree', '--exit-code', 'circular:1', 'cli/main.ts', 'playwright.config.ts', 'merge.config.ts', 'harness/**/*.ts', 'report/**/*.ts', 'server/**/*.ts', 'model/**/*.ts', 'media/**/*.ts', 'scripts/**/*.ts', 'tests/**/*.ts'],
+    command: [
+      'node_modules/.bin/dpdm',
+      '--no-warning',
+      '--no-tree',
+      '--exit-code',
+      'circular:1',
+      'cli/main.ts',
+      'playwright.config.ts',
+      'merge.config.ts',
+      'harness/**/*.ts',
+      'report/**/*.ts',
+      'server/**/*.ts',
+      'model/**/*.ts',
+      'media/**/*.ts',
+      'scripts/**/*.ts',
+      'tests/**/*.ts',
+    ],
     count: () => ({ passed: 0, failed: 0 }),
     ownGlobs: true,
   },
@@ -71,6 +104,15 @@ const steps: Step[] = [
     name: 'browser matrix (Playwright)',
     command: [process.execPath, require.resolve('@playwright/test/cli'), 'test'],
     count: playwrightCounts('out/playwright-results.json'),
+    // Plain `playwright test` writes the reports; keeping the run in the results history is the CLI's
+    // job, done here as `eme-compat run` does it, so the dashboard steps below see this run.
+    after: () => {
+      const { reportDir, resultsDir } = readConfig();
+      if (!resultsDir) return;
+      const kept = keepInHistory(reportDir, resultsDir);
+      if (!kept.kept) throw new Error(`the run was not kept in the history: ${kept.why}`);
+      console.log(`run kept in the history → ${kept.folder}/`);
+    },
   },
   {
     // The matrix step above runs every scenario; this one proves sharding, blob reports, merging and the
@@ -88,7 +130,13 @@ const steps: Step[] = [
   },
   {
     name: 'dashboard test (Playwright)',
-    command: [process.execPath, require.resolve('@playwright/test/cli'), 'test', '-c', 'playwright.dashboard.config.ts'],
+    command: [
+      process.execPath,
+      require.resolve('@playwright/test/cli'),
+      'test',
+      '-c',
+      'playwright.dashboard.config.ts',
+    ],
     count: playwrightCounts('out/dashboard-results.json'),
   },
   {
@@ -108,20 +156,37 @@ for (const step of steps) {
   // Globs are expanded here so the command works the same in every shell.
   const expanded = step.ownGlobs ? args : args.flatMap((a) => (a.includes('*') ? expandGlob(a) : [a]));
   const result = spawnSync(cmd, expanded, { stdio: 'inherit', env: { ...process.env, ...step.env } });
+  let afterFailed = false;
+  try {
+    step.after?.();
+  } catch (err) {
+    console.error(`${step.name}: ${(err as Error).message}`);
+    afterFailed = true;
+  }
   const counts = step.count();
-  if (result.status !== 0 && counts.failed === 0) counts.failed = 1;
+  if ((result.status !== 0 || afterFailed) && counts.failed === 0) counts.failed = 1;
   passed += counts.passed;
   failed += counts.failed;
-  if (result.status !== 0) failedSteps.push(step.name);
-  console.log(`━━ ${step.name}: exit ${result.status ?? result.signal} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (result.status !== 0 || afterFailed) failedSteps.push(step.name);
+  console.log(
+    `━━ ${step.name}: exit ${result.status ?? result.signal} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 /** Expands `dir/*.test.ts` (one directory level is all the steps use). */
 function expandGlob(pattern: string): string[] {
   const slash = pattern.lastIndexOf('/');
   const dir = pattern.slice(0, slash);
-  const re = new RegExp(`^${pattern.slice(slash + 1).replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
-  return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => `${dir}/${f}`);
+  const re = new RegExp(
+    `^${pattern
+      .slice(slash + 1)
+      .replace(/[.]/g, '\\.')
+      .replace(/\*/g, '.*')}$`,
+  );
+  return readdirSync(dir)
+    .filter((f) => re.test(f))
+    .sort()
+    .map((f) => `${dir}/${f}`);
 }
 
 if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(', ')}`);

@@ -8,7 +8,9 @@ import { findScenario } from '../harness/catalog.ts';
 import type { KeyStore } from '../model/keystore.ts';
 import { RUN_ID, type RunStore } from './run-store.ts';
 import { HttpError, jsonErrorHandler, notFound } from './http-errors.ts';
-import { FaultRules, RunFaults } from './faults.ts';
+import { RunFaults } from './faults.ts';
+import { FaultRules } from '../model/faults.ts';
+import { checkPageParams } from '../model/page-params.ts';
 import { LICENSE_BODY_LIMIT, createLicenseHandler } from './license-endpoint.ts';
 import type { LicenseProfiles } from './license-proxy.ts';
 
@@ -40,7 +42,11 @@ export const LIMITS = {
 const CreateRun = z.strictObject({
   scenario: z.string().min(1).max(128),
   params: z.record(z.string(), z.unknown()).default({}),
-  project: z.string().min(1).max(128).regex(/^[\w.+-]+$/, 'letters, digits, . _ + - only'),
+  project: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\w.+-]+$/, 'letters, digits, . _ + - only'),
 });
 
 const WaitQuery = z.object({
@@ -50,7 +56,11 @@ const WaitQuery = z.object({
 function runIdParam(req: Request): string {
   const id = req.params['runId'];
   if (typeof id !== 'string' || !RUN_ID.test(id)) {
-    throw new HttpError(400, 'bad-run-id', `run id must be a UUID as POST /api/runs returns it, got ${JSON.stringify(id)}`);
+    throw new HttpError(
+      400,
+      'bad-run-id',
+      `run id must be a UUID as POST /api/runs returns it, got ${JSON.stringify(id)}`,
+    );
   }
   return id;
 }
@@ -65,12 +75,33 @@ export function createHarness(options: AppOptions): Harness {
   // Per-run fault rules, shared by run creation (API) and the license endpoint.
   const faults = new Map<string, RunFaults>();
   const app = createApp(options, faults);
-  const license = createLicenseHandler({ store: options.store, keys: options.keys, faults, ...(options.profiles ? { profiles: options.profiles } : {}) });
+  const license = createLicenseHandler({
+    store: options.store,
+    keys: options.keys,
+    faults,
+    ...(options.profiles ? { profiles: options.profiles } : {}),
+  });
   return {
     app,
     listener: (req, res) => {
       if (!license(req, res)) app(req, res);
     },
+  };
+}
+
+/**
+ * The run-level key-system profile the page steps use (pages/js/key-system.js): Clear Key through the
+ * local key store, unless the run names a key system, or a license profile whose key system it is.
+ */
+function keySystemProfile(
+  params: Record<string, unknown>,
+  profiles: LicenseProfiles | undefined,
+): { name: string; licenseProfile: string | null } {
+  const licenseProfile = typeof params['licenseProfile'] === 'string' ? params['licenseProfile'] : null;
+  const named = typeof params['keySystem'] === 'string' ? params['keySystem'] : undefined;
+  return {
+    name: named ?? (licenseProfile ? profiles?.profiles[licenseProfile]?.keySystem : undefined) ?? 'org.w3.clearkey',
+    licenseProfile,
   };
 }
 
@@ -87,12 +118,26 @@ function createApp(options: AppOptions, faultState: Map<string, RunFaults>): exp
   });
 
   app.post('/api/runs', express.json({ limit: '64kb' }), async (req, res) => {
-    if (!req.is('application/json')) throw new HttpError(415, 'unsupported-media-type', 'send the run as application/json');
+    if (!req.is('application/json'))
+      throw new HttpError(415, 'unsupported-media-type', 'send the run as application/json');
     const input = CreateRun.parse(req.body);
     const scenario = findScenario(input.scenario);
-    if (!scenario) throw new HttpError(404, 'unknown-scenario', `no scenario with id ${JSON.stringify(input.scenario)}`);
-    const faults = FaultRules.safeParse({ ...scenario.page.params, ...input.params }['faults'] ?? []);
+    if (!scenario)
+      throw new HttpError(404, 'unknown-scenario', `no scenario with id ${JSON.stringify(input.scenario)}`);
+    const params = { ...scenario.page.params, ...input.params };
+    const faults = FaultRules.safeParse(params['faults'] ?? []);
     if (!faults.success) throw new HttpError(400, 'invalid-faults', `params.faults: ${z.prettifyError(faults.error)}`);
+    // The page module's own parameters (model/page-params.ts), so a bad one is named here, not met in the page.
+    const problems = checkPageParams(scenario.page.module, params);
+    if (problems.length) {
+      const list = problems.slice(0, 10);
+      throw new HttpError(
+        400,
+        'invalid-params',
+        `${list.map((p) => `${p.field}: ${p.message}`).join('; ')} (page module ${scenario.page.module})`,
+        { field: list[0]!.field, problems: list },
+      );
+    }
     const meta = await store.create(input);
     faultState.set(meta.id, new RunFaults(faults.data));
     res.status(201).json({ ...meta, runnerPath: `/runner.html?run=${meta.id}` });
@@ -104,26 +149,42 @@ function createApp(options: AppOptions, faultState: Map<string, RunFaults>): exp
     const meta = store.meta(id);
     if (!meta) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
     const scenario = findScenario(meta.scenario);
-    res.json({ ...meta, module: scenario?.page.module, params: { ...scenario?.page.params, ...meta.params }, keyIds: keys.keyIds(), origins: options.origins ?? {} });
+    const params = { ...scenario?.page.params, ...meta.params };
+    res.json({
+      ...meta,
+      module: scenario?.page.module,
+      params,
+      keyIds: keys.keyIds(),
+      origins: options.origins ?? {},
+      keySystem: keySystemProfile(params, options.profiles),
+    });
   });
 
   app.post('/api/runs/:runId/timeline', express.json({ limit: LIMITS.timelineBody }), async (req, res) => {
     const id = runIdParam(req);
-    if (!req.is('application/json')) throw new HttpError(415, 'unsupported-media-type', 'send the timeline as application/json');
+    if (!req.is('application/json'))
+      throw new HttpError(415, 'unsupported-media-type', 'send the timeline as application/json');
     if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
     const timeline = PageTimeline.parse(req.body);
     const result = await store.finish(id, timeline);
-    if (result === 'already-finished') throw new HttpError(409, 'run-finished', `run ${id} already has its timeline, or was marked incomplete when the server restarted`);
+    if (result === 'already-finished')
+      throw new HttpError(
+        409,
+        'run-finished',
+        `run ${id} already has its timeline, or was marked incomplete when the server restarted`,
+      );
     res.status(201).json({ stored: timeline.entries.length });
   });
 
-  // What the test saw from outside the page (e.g. the picture check), kept with the run.
+  // What the test saw from outside the page (e.g. the picture check), kept with the run. Answers the
+  // run's joined record with the evidence in it, so the caller need not read the record again.
   app.post('/api/runs/:runId/evidence', express.json({ limit: '64kb' }), async (req, res) => {
     const id = runIdParam(req);
-    if (!req.is('application/json')) throw new HttpError(415, 'unsupported-media-type', 'send evidence as application/json');
+    if (!req.is('application/json'))
+      throw new HttpError(415, 'unsupported-media-type', 'send evidence as application/json');
     if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
     await store.addEvidence(id, Evidence.parse(req.body));
-    res.status(201).json({ stored: true });
+    res.status(201).json(store.record(id));
   });
 
   app.get('/api/runs/:runId/record', async (req, res) => {
@@ -137,9 +198,14 @@ function createApp(options: AppOptions, faultState: Map<string, RunFaults>): exp
   const mediaStatic = { fallthrough: true, dotfiles: 'deny', index: false } as const;
   app.use('/media/clear', express.static(resolve(mediaDir, 'clear'), mediaStatic));
   app.use('/media/encrypted', express.static(resolve(mediaDir, 'encrypted'), mediaStatic));
-  app.get('/media/manifest.json', (_req, res, next) => res.sendFile(resolve(mediaDir, 'manifest.json'), (err) => err && next(err)));
+  app.get('/media/manifest.json', (_req, res, next) =>
+    res.sendFile(resolve(mediaDir, 'manifest.json'), (err) => err && next(err)),
+  );
   // The dashboard, when `eme-compat dashboard` has built it.
-  app.use('/dashboard', express.static(resolve(options.dashboardDir ?? 'out/dashboard'), { fallthrough: true, dotfiles: 'deny' }));
+  app.use(
+    '/dashboard',
+    express.static(resolve(options.dashboardDir ?? 'out/dashboard'), { fallthrough: true, dotfiles: 'deny' }),
+  );
   // The context frame, served once more with a policy that turns EME off (?policy=none).
   app.get('/context-frame.html', (req, res, next) => {
     if (req.query['policy'] === 'none') res.set('Permissions-Policy', 'encrypted-media=()');

@@ -29,10 +29,14 @@ export function decodeKeyId(value: unknown, where: string): Buffer {
     throw new ClearKeyError('bad-kid', `${where} must be a non-empty base64url string`);
   }
   if (!BASE64URL_NO_PAD.test(value) || value.length % 4 === 1) {
-    throw new ClearKeyError('bad-kid', `${where} is not base64url without padding: ${JSON.stringify(value.slice(0, 80))}`);
+    throw new ClearKeyError(
+      'bad-kid',
+      `${where} is not base64url without padding: ${JSON.stringify(value.slice(0, 80))}`,
+    );
   }
   const bytes = Buffer.from(value, 'base64url');
-  if (bytes.length > 512) throw new ClearKeyError('bad-kid', `${where} is ${bytes.length} bytes; at most 512 are allowed`);
+  if (bytes.length > 512)
+    throw new ClearKeyError('bad-kid', `${where} is ${bytes.length} bytes; at most 512 are allowed`);
   return bytes;
 }
 
@@ -88,14 +92,20 @@ export function parseMessage(body: Uint8Array, messageType?: string): ClearKeyMe
   if (kind === 'license-request') {
     const type = obj['type'];
     if (type !== 'temporary' && type !== 'persistent-license') {
-      throw new ClearKeyError('bad-session-type', `"type" must be "temporary" or "persistent-license", got ${JSON.stringify(type)}`);
+      throw new ClearKeyError(
+        'bad-session-type',
+        `"type" must be "temporary" or "persistent-license", got ${JSON.stringify(type)}`,
+      );
     }
     return { kind, kids: parseKids(obj, 'a license request'), type };
   }
   if (kind === 'license-release') {
     return { kind, kids: parseKids(obj, 'a license release message') };
   }
-  throw new ClearKeyError('bad-message-type', `message type ${JSON.stringify(kind)} is not one Clear Key sends (license-request, license-release)`);
+  throw new ClearKeyError(
+    'bad-message-type',
+    `message type ${JSON.stringify(kind)} is not one Clear Key sends (license-request, license-release)`,
+  );
 }
 
 export interface JsonWebKey {

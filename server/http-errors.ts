@@ -25,8 +25,10 @@ export interface ErrorBody {
 
 /** Maps any thrown value to the status and JSON body the client gets. */
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
-  if (err instanceof HttpError) return { status: err.status, body: { error: err.code, message: err.message, ...err.detail } };
-  if (err instanceof ClearKeyError) return { status: err.status, body: { error: err.code, message: err.message, ...err.detail } };
+  if (err instanceof HttpError)
+    return { status: err.status, body: { error: err.code, message: err.message, ...err.detail } };
+  if (err instanceof ClearKeyError)
+    return { status: err.status, body: { error: err.code, message: err.message, ...err.detail } };
   if (err instanceof UnknownRunError) return { status: 404, body: { error: 'unknown-run', message: err.message } };
   if (err instanceof z.ZodError) {
     return {
@@ -53,7 +55,8 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   }
   // Other client errors from Express's own middleware (static files: 403 for dotfiles, 400 for a
   // malformed path) carry a 4xx status and a message meant to be shown.
-  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  const status =
+    (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { status, body: { error: `http-${status}`, message: String(e?.message ?? 'bad request') } };
   }

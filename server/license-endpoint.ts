@@ -57,14 +57,25 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** What every exchange record starts with: its number, who sent it, and the message exactly as it arrived. */
-function exchangeHead(exchange: number, pageSeq: number | null, query: LicenseQuery, req: IncomingMessage, body: Buffer) {
+function exchangeHead(
+  exchange: number,
+  pageSeq: number | null,
+  query: LicenseQuery,
+  req: IncomingMessage,
+  body: Buffer,
+) {
   return {
     exchange,
     pageSeq,
     session: query.session,
     messageType: query.messageType,
     receivedAt: new Date().toISOString(),
-    request: { contentType: req.headers['content-type'] ?? null, size: body.length, base64: body.toString('base64'), json: jsonForRecord(body) },
+    request: {
+      contentType: req.headers['content-type'] ?? null,
+      size: body.length,
+      base64: body.toString('base64'),
+      json: jsonForRecord(body),
+    },
   };
 }
 
@@ -85,9 +96,12 @@ function parseQuery(search: string | undefined): LicenseQuery {
   const session = q.get('session');
   const messageType = q.get('messageType');
   const profile = q.get('profile');
-  if (session !== null && !SESSION_LABEL.test(session)) throw new HttpError(400, 'invalid-query', 'session must be a label of 1-32 word characters');
-  if (messageType !== null && !MESSAGE_TYPES.has(messageType)) throw new HttpError(400, 'invalid-query', `messageType must be one of ${[...MESSAGE_TYPES].join(', ')}`);
-  if (profile !== null && !/^[\w-]{1,32}$/.test(profile)) throw new HttpError(400, 'invalid-query', 'profile must be a license profile name');
+  if (session !== null && !SESSION_LABEL.test(session))
+    throw new HttpError(400, 'invalid-query', 'session must be a label of 1-32 word characters');
+  if (messageType !== null && !MESSAGE_TYPES.has(messageType))
+    throw new HttpError(400, 'invalid-query', `messageType must be one of ${[...MESSAGE_TYPES].join(', ')}`);
+  if (profile !== null && !/^[\w-]{1,32}$/.test(profile))
+    throw new HttpError(400, 'invalid-query', 'profile must be a license profile name');
   return { session, messageType, profile };
 }
 
@@ -101,25 +115,59 @@ export interface LicenseEndpointOptions {
 
 export function createLicenseHandler({ store, keys, faults, profiles }: LicenseEndpointOptions) {
   /** Proxy mode: forward, record both sides, answer with the upstream's bytes unchanged. */
-  async function proxy(req: IncomingMessage, res: ServerResponse, id: string, query: LicenseQuery, pageSeq: number | null, body: Buffer, started: number): Promise<void> {
+  async function proxy(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+    query: LicenseQuery,
+    pageSeq: number | null,
+    body: Buffer,
+    started: number,
+  ): Promise<void> {
     const name = query.profile!;
     const profile = profiles?.profiles[name];
-    if (!profile) throw new HttpError(400, 'unknown-profile', `no license profile "${name}"; the server has ${Object.keys(profiles?.profiles ?? {}).join(', ') || 'none (start it with --license-profiles)'}`);
+    if (!profile)
+      throw new HttpError(
+        400,
+        'unknown-profile',
+        `no license profile "${name}"; the server has ${Object.keys(profiles?.profiles ?? {}).join(', ') || 'none (start it with --license-profiles)'}`,
+      );
     const exchangeNumber = store.nextExchangeNumber(id);
     const upstream = await forwardLicense(profile, body);
     const exchange: LicenseExchange = {
       ...exchangeHead(exchangeNumber, pageSeq, query, req, body),
-      response: { status: upstream.status, body: jsonForRecord(upstream.body) ?? { base64: upstream.body.toString('base64'), bytes: upstream.body.length }, delivery: 'answered' },
-      proxy: { profile: name, keySystem: profile.keySystem, upstream: profile.upstream, upstreamStatus: upstream.status, upstreamMs: Math.round(upstream.durationMs * 1000) / 1000, error: upstream.error },
+      response: {
+        status: upstream.status,
+        body: jsonForRecord(upstream.body) ?? { base64: upstream.body.toString('base64'), bytes: upstream.body.length },
+        delivery: 'answered',
+      },
+      proxy: {
+        profile: name,
+        keySystem: profile.keySystem,
+        upstream: profile.upstream,
+        upstreamStatus: upstream.status,
+        upstreamMs: Math.round(upstream.durationMs * 1000) / 1000,
+        error: upstream.error,
+      },
       fault: null,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
     };
     await store.addExchange(id, exchange);
     if (upstream.error) {
-      sendJson(res, upstream.status, JSON.stringify({ error: upstream.status === 504 ? 'upstream-timeout' : 'upstream-unreachable', message: upstream.error }));
+      sendJson(
+        res,
+        upstream.status,
+        JSON.stringify({
+          error: upstream.status === 504 ? 'upstream-timeout' : 'upstream-unreachable',
+          message: upstream.error,
+        }),
+      );
       return;
     }
-    res.writeHead(upstream.status, { 'content-type': upstream.contentType ?? 'application/octet-stream', 'content-length': upstream.body.length });
+    res.writeHead(upstream.status, {
+      'content-type': upstream.contentType ?? 'application/octet-stream',
+      'content-length': upstream.body.length,
+    });
     res.end(upstream.body);
   }
 
@@ -131,7 +179,12 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
     } catch {
       throw new HttpError(400, 'bad-run-id', 'the run id is not valid percent-encoding');
     }
-    if (!RUN_ID.test(id)) throw new HttpError(400, 'bad-run-id', `run id must be a UUID as POST /api/runs returns it, got ${JSON.stringify(id.slice(0, 64))}`);
+    if (!RUN_ID.test(id))
+      throw new HttpError(
+        400,
+        'bad-run-id',
+        `run id must be a UUID as POST /api/runs returns it, got ${JSON.stringify(id.slice(0, 64))}`,
+      );
     if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
     const query = parseQuery(match[2]);
     const rawSeq = req.headers['x-eme-page-seq'];
@@ -162,7 +215,12 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
       response: {
         status: delivery === 'answered' ? sent.status : 0,
         // Without a fault the body is the answer itself; a faulty one is recorded as it was sent.
-        body: delivery !== 'answered' ? null : !fault ? answer : (jsonForRecord(sent.body) ?? { unparsable: sent.body.toString('base64') }),
+        body:
+          delivery !== 'answered'
+            ? null
+            : !fault
+              ? answer
+              : (jsonForRecord(sent.body) ?? { unparsable: sent.body.toString('base64') }),
         delivery,
       },
       proxy: null,

@@ -42,7 +42,13 @@ export async function forwardLicense(profile: LicenseProfile, body: Buffer): Pro
       signal: abort.signal,
     });
     const answer = Buffer.from(await res.arrayBuffer());
-    return { status: res.status, contentType: res.headers.get('content-type'), body: answer, durationMs: performance.now() - started, error: null };
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: answer,
+      durationMs: performance.now() - started,
+      error: null,
+    };
   } catch (err) {
     const timedOut = abort.signal.aborted;
     return {
@@ -50,7 +56,9 @@ export async function forwardLicense(profile: LicenseProfile, body: Buffer): Pro
       contentType: null,
       body: Buffer.alloc(0),
       durationMs: performance.now() - started,
-      error: timedOut ? `upstream did not answer within ${profile.timeoutMs} ms` : `upstream unreachable: ${(err as Error).message}`,
+      error: timedOut
+        ? `upstream did not answer within ${profile.timeoutMs} ms`
+        : `upstream unreachable: ${(err as Error).message}`,
     };
   } finally {
     clearTimeout(timer);

@@ -12,7 +12,8 @@ import { loadLicenseProfiles } from './license-proxy.ts';
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
   return n;
 }
 
@@ -22,14 +23,35 @@ const program = new Command('eme-compat-server')
   .option('-H, --host <host>', 'address to bind; loopback by default', '127.0.0.1')
   .option('--runs-dir <dir>', 'where run records are written (JSONL, one file per run)', 'out/runs')
   .option('--keys <file>', 'Clear Key key store', 'media/keys.json')
-  .option('--https-port <port>', 'also serve HTTPS here, a second origin (default: --port + 1; 0 picks a free one)', port)
+  .option(
+    '--https-port <port>',
+    'also serve HTTPS here, a second origin (default: --port + 1; 0 picks a free one)',
+    port,
+  )
   .option('--no-https', 'serve plain HTTP only')
-  .option('--insecure-host <name>', 'a host name browsers map to 127.0.0.1, for the insecure-origin scenario', 'eme.test')
-  .option('--license-profiles <file>', 'upstream license servers for real DRM (proxy mode); see README', readConfig().licenseProfiles)
+  .option(
+    '--insecure-host <name>',
+    'a host name browsers map to 127.0.0.1, for the insecure-origin scenario',
+    'eme.test',
+  )
+  .option(
+    '--license-profiles <file>',
+    'upstream license servers for real DRM (proxy mode); see README',
+    readConfig().licenseProfiles,
+  )
   .showHelpAfterError()
   .parse();
 
-const opts = program.opts<{ port: number; host: string; runsDir: string; keys: string; licenseProfiles?: string; https: boolean; httpsPort?: number; insecureHost: string }>();
+const opts = program.opts<{
+  port: number;
+  host: string;
+  runsDir: string;
+  keys: string;
+  licenseProfiles?: string;
+  https: boolean;
+  httpsPort?: number;
+  insecureHost: string;
+}>();
 
 function listen(server: import('node:net').Server, port: number, what: string): Promise<number> {
   return new Promise((resolveListen) => {
@@ -56,7 +78,9 @@ try {
   const httpServer = createServer(listener);
   servers.push(httpServer);
   const certificate = opts.https ? await makeCertificate(['localhost', opts.insecureHost]) : null;
-  const httpsServer = certificate ? createHttpsServer({ key: certificate.key, cert: certificate.cert }, listener) : null;
+  const httpsServer = certificate
+    ? createHttpsServer({ key: certificate.key, cert: certificate.cert }, listener)
+    : null;
   if (httpsServer) servers.push(httpsServer);
   // HTTPS first: the health check (plain HTTP) must not answer before every origin is up.
   if (httpsServer) {
@@ -65,7 +89,9 @@ try {
   }
   const httpPort = await listen(httpServer, opts.port, 'HTTP');
   origins.insecure = `http://${opts.insecureHost}:${httpPort}`;
-  console.log(`[server] eme-compat listening on http://${opts.host}:${httpPort}${origins.https ? ` and ${origins.https}` : ''} (${keys.size} keys, runs in ${opts.runsDir})`);
+  console.log(
+    `[server] eme-compat listening on http://${opts.host}:${httpPort}${origins.https ? ` and ${origins.https}` : ''} (${keys.size} keys, runs in ${opts.runsDir})`,
+  );
   const stop = () => {
     let open = servers.length;
     for (const server of servers) server.close(() => --open === 0 && process.exit(0));

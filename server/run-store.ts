@@ -85,7 +85,18 @@ export class RunStore {
   }
 
   #newState(meta: RunMeta): RunState {
-    return { meta, exchanges: [], page: null, evidence: [], incomplete: false, nextExchange: 0, fd: null, queue: [], flushing: null, waiters: new Set() };
+    return {
+      meta,
+      exchanges: [],
+      page: null,
+      evidence: [],
+      incomplete: false,
+      nextExchange: 0,
+      fd: null,
+      queue: [],
+      flushing: null,
+      waiters: new Set(),
+    };
   }
 
   #file(id: string): string {
@@ -94,7 +105,7 @@ export class RunStore {
 
   #write(state: RunState, line: StoredLine): Promise<void> {
     return new Promise((done, failed) => {
-      state.queue.push({ line: JSON.stringify(line) + '\n', done, failed });
+      state.queue.push({ line: `${JSON.stringify(line)}\n`, done, failed });
       state.flushing ??= this.#flush(state);
     });
   }

@@ -15,7 +15,10 @@ export async function makeCertificate(hostNames: string[]): Promise<Certificate>
     extensions: [
       { name: 'basicConstraints', cA: false },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [...hostNames.map((value) => ({ type: 2 as const, value })), { type: 7 as const, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [...hostNames.map((value) => ({ type: 2 as const, value })), { type: 7 as const, ip: '127.0.0.1' }],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert, fingerprint: pems.fingerprint };

@@ -1,6 +1,14 @@
 // Browsers Playwright can launch: Chromium (system, bundled, branded) and Firefox (BiDi or Juggler),
 // and Playwright's own WebKit build.
-import { chromium, firefox, webkit, type Browser, type BrowserContext, type LaunchOptions, type Page } from '@playwright/test';
+import {
+  chromium,
+  firefox,
+  webkit,
+  type Browser,
+  type BrowserContext,
+  type LaunchOptions,
+  type Page,
+} from '@playwright/test';
 import { browserEnvironment, plainMessage } from './processes.ts';
 import type { BrowserProfile } from './profiles.ts';
 import { runnerUrl, type BrowserSession, type OpenPage, type StartOptions } from './session.ts';
@@ -20,12 +28,16 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
   let browser: Browser;
   try {
     browser = profile.connect
-      ? await TYPES[profile.engine].connect(profile.connect.wsEndpoint, { headers: profile.connect.headers, timeout: 30_000 })
+      ? await TYPES[profile.engine].connect(profile.connect.wsEndpoint, {
+          headers: profile.connect.headers,
+          timeout: 30_000,
+        })
       : await TYPES[profile.engine].launch(options);
   } catch (err) {
     // The whole message: Playwright's first line is only "Failed to launch the browser process"; the
     // browser's own words (its stderr, in the call log) come after it.
-    const where = profile.connect?.wsEndpoint ?? profile.executablePath ?? profile.channel ?? `Playwright's ${profile.engine}`;
+    const where =
+      profile.connect?.wsEndpoint ?? profile.executablePath ?? profile.channel ?? `Playwright's ${profile.engine}`;
     const hint = profile.connect
       ? 'check that the browser server runs and is reachable'
       : `run scripts/setup.sh, or pick another set with EME_BROWSERS${home ? `; ${home}` : ''}`;
@@ -40,19 +52,27 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
   // only written by scenarios that ask for `isolation: 'context'`, which get a context of their own.
   // A tab whose run did not end cleanly (crash, hang) is closed rather than reused.
   const TABS = 3;
-  interface Tab { page: Page; crashed: Promise<string> }
+  interface Tab {
+    page: Page;
+    crashed: Promise<string>;
+  }
   const armTab = async (tab: Tab, url: string): Promise<Tab> => {
     await tab.page.goto(url, { waitUntil: 'load' });
     // Module scripts run before the load event, so the runner has settled by now unless it broke.
     const state = await tab.page
       .waitForFunction(() => document.body?.dataset['state'], undefined, { timeout: 10_000 })
-      .then((handle) => handle.jsonValue(), () => 'none');
+      .then(
+        (handle) => handle.jsonValue(),
+        () => 'none',
+      );
     if (state !== 'armed') throw new Error(`the runner page at ${url} did not arm (state: ${String(state)})`);
     return tab;
   };
   const tabOf = (page: Page): Tab => ({
     page,
-    crashed: new Promise<string>((resolve) => page.once('crash', () => resolve('the page crashed (renderer process gone) before it reported'))),
+    crashed: new Promise<string>((resolve) =>
+      page.once('crash', () => resolve('the page crashed (renderer process gone) before it reported')),
+    ),
   });
   // Chromium renders video only in the topmost of a context's windows (the others count as occluded:
   // no presented frames, 4 s screenshots), so a run's tab is brought to the front, and no tab may be

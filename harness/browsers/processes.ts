@@ -15,7 +15,10 @@ import { join } from 'node:path';
  * get a HOME of root's own (root's home from the password database, else a private folder). `home`
  * says what was changed, for error messages; otherwise the environment is the given one.
  */
-export function browserEnvironment(base: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; home: string | null } {
+export function browserEnvironment(base: NodeJS.ProcessEnv = process.env): {
+  env: Record<string, string>;
+  home: string | null;
+} {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
   const home = env['HOME'];
@@ -84,10 +87,14 @@ export function freePort(): Promise<number> {
 export async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before listening on ${port}`);
+    if (child.exitCode !== null)
+      throw new Error(`${what} exited with code ${child.exitCode} before listening on ${port}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
@@ -106,7 +113,9 @@ export function startXvfb(timeoutMs = 10_000): Promise<VirtualDisplay> {
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+      child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], {
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      });
     } catch (err) {
       reject(new Error(`cannot start Xvfb (apt-get install xvfb): ${(err as Error).message}`));
       return;
@@ -115,7 +124,9 @@ export function startXvfb(timeoutMs = 10_000): Promise<VirtualDisplay> {
     let out = '';
     const fail = (message: string) => {
       clearTimeout(timer);
-      void stopProcess(child).finally(() => reject(new Error(`${message}${stderr ? `; Xvfb said: ${stderr.trim().slice(-500)}` : ''}`)));
+      void stopProcess(child).finally(() =>
+        reject(new Error(`${message}${stderr ? `; Xvfb said: ${stderr.trim().slice(-500)}` : ''}`)),
+      );
     };
     const timer = setTimeout(() => fail(`Xvfb reported no display within ${timeoutMs} ms`), timeoutMs);
     child.once('error', (err) => fail(`cannot start Xvfb (is the xvfb package installed?): ${err.message}`));

@@ -67,8 +67,21 @@ const WEBKITGTK_MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrow
 const SETS: Record<string, BrowserProfileInput[]> = {
   /** Debian's own browsers: what this project's machines and CI have. */
   debian: [
-    { project: 'chromium', label: 'Debian Chromium', engine: 'chromium', executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
-    { project: 'firefox', label: 'Firefox ESR (WebDriver BiDi)', engine: 'firefox', channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr', prefs: FIREFOX_BASE_PREFS },
+    {
+      project: 'chromium',
+      label: 'Debian Chromium',
+      engine: 'chromium',
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    },
+    {
+      project: 'firefox',
+      label: 'Firefox ESR (WebDriver BiDi)',
+      engine: 'firefox',
+      channel: 'moz-firefox',
+      executablePath: '/usr/bin/firefox-esr',
+      prefs: FIREFOX_BASE_PREFS,
+    },
     {
       project: 'webkit',
       label: 'WebKitGTK MiniBrowser (WebKitWebDriver)',
@@ -121,17 +134,22 @@ export function loadProfiles(selection = readConfig().browsers): BrowserProfile[
     } catch (err) {
       throw new Error(`EME_BROWSERS=${selection}: cannot read the profile file: ${(err as Error).message}`);
     }
-    if (!Array.isArray(inputs)) throw new Error(`EME_BROWSERS=${selection}: the file must hold a JSON array of profiles`);
+    if (!Array.isArray(inputs))
+      throw new Error(`EME_BROWSERS=${selection}: the file must hold a JSON array of profiles`);
   } else {
     inputs = selection.split(',').flatMap((name) => {
       const set = SETS[name.trim()];
-      if (!set) throw new Error(`EME_BROWSERS=${selection}: unknown browser set "${name}"; choose from ${BROWSER_SETS.join(', ')} or give a .json file`);
+      if (!set)
+        throw new Error(
+          `EME_BROWSERS=${selection}: unknown browser set "${name}"; choose from ${BROWSER_SETS.join(', ')} or give a .json file`,
+        );
       return set;
     });
   }
   const profiles = inputs.map((input, i) => {
     const parsed = BrowserProfile.safeParse(input);
-    if (!parsed.success) throw new Error(`EME_BROWSERS=${selection}: profile #${i} is invalid: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      throw new Error(`EME_BROWSERS=${selection}: profile #${i} is invalid: ${z.prettifyError(parsed.error)}`);
     return parsed.data;
   });
   const names = profiles.map((p) => p.project);
@@ -142,5 +160,7 @@ export function loadProfiles(selection = readConfig().browsers): BrowserProfile[
 
 /** Name of the browser set in use, for locating expectations. */
 export function browserSetName(selection = readConfig().browsers): string {
-  return selection.endsWith('.json') ? selection.replace(/^.*\//, '').replace(/\.json$/, '') : selection.replace(/,/g, '+');
+  return selection.endsWith('.json')
+    ? selection.replace(/^.*\//, '').replace(/\.json$/, '')
+    : selection.replace(/,/g, '+');
 }

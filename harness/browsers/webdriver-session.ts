@@ -2,7 +2,15 @@
 // local WebKitWebDriver (under a private Xvfb when there is no display), or any remote endpoint.
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebDriver, { type Client } from 'webdriver';
-import { browserEnvironment, freePort, plainMessage, startXvfb, stopProcess, waitForPort, type VirtualDisplay } from './processes.ts';
+import {
+  browserEnvironment,
+  freePort,
+  plainMessage,
+  startXvfb,
+  stopProcess,
+  waitForPort,
+  type VirtualDisplay,
+} from './processes.ts';
 import type { BrowserProfile } from './profiles.ts';
 import { runnerUrl, type BrowserSession, type OpenPage } from './session.ts';
 
@@ -10,7 +18,8 @@ const SESSION_TIMEOUT_MS = 20_000;
 
 export async function startWebDriverBrowser(profile: BrowserProfile): Promise<BrowserSession> {
   const wd = profile.webdriver;
-  if (!wd || (!wd.driverBinary && !wd.url)) throw new Error(`profile ${profile.project}: a webdriver profile needs webdriver.driverBinary or webdriver.url`);
+  if (!wd || (!wd.driverBinary && !wd.url))
+    throw new Error(`profile ${profile.project}: a webdriver profile needs webdriver.driverBinary or webdriver.url`);
   let display: VirtualDisplay | undefined;
   let driver: ChildProcess | undefined;
   // What the local driver (and the browser it starts, which shares its stderr) said, for errors.
@@ -24,7 +33,12 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
     let endpoint: { protocol: string; hostname: string; port: number; path: string };
     if (wd.url) {
       const url = new URL(wd.url);
-      endpoint = { protocol: url.protocol.replace(':', ''), hostname: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), path: url.pathname };
+      endpoint = {
+        protocol: url.protocol.replace(':', ''),
+        hostname: url.hostname,
+        port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+        path: url.pathname,
+      };
     } else {
       // Root with a HOME of another uid (GitHub container jobs): the driver, and so MiniBrowser, get a
       // HOME of root's own.
@@ -39,7 +53,11 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
       const binary = wd.driverBinary!;
       driver = spawn(binary, [`--port=${port}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       driver.stderr?.on('data', (d: Buffer) => (driverError = (driverError + d.toString()).slice(-4000)));
-      const spawnFailed = new Promise<never>((_, reject) => driver!.once('error', (e) => reject(new Error(`cannot start ${binary} (apt-get install webkit2gtk-driver): ${e.message}`))));
+      const spawnFailed = new Promise<never>((_, reject) =>
+        driver!.once('error', (e) =>
+          reject(new Error(`cannot start ${binary} (apt-get install webkit2gtk-driver): ${e.message}`)),
+        ),
+      );
       await Promise.race([waitForPort(port, driver, 10_000, binary), spawnFailed]);
       endpoint = { protocol: 'http', hostname: '127.0.0.1', port, path: '/' };
     }
@@ -121,7 +139,11 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
     await cleanup();
     // A process's exit can come before the last of its stderr has been read.
     const stderr = driver?.stderr;
-    if (stderr && !stderr.closed) await new Promise((r) => { stderr.once('close', r); setTimeout(r, 1000).unref(); });
+    if (stderr && !stderr.closed)
+      await new Promise((r) => {
+        stderr.once('close', r);
+        setTimeout(r, 1000).unref();
+      });
     const said = driverError.trim() ? `\n${wd.driverBinary} said:\n${plainMessage(driverError)}` : '';
     throw new Error(`cannot start ${profile.label}: ${plainMessage(err)}${said}${homeNote ? `\n(${homeNote})` : ''}`);
   }

@@ -3,80 +3,192 @@
 //  update(): key statuses change; the promise and the 'keystatuseschange' task race in real CDMs (advisory order)
 //  close(): P:close → P:closed('closed-by-application') → E:keystatuseschange(empty)   (#session-closed)
 //  remove(): statuses 'released', P:remove, then message('license-release'); the ack closes with 'release-acknowledged'
-import type { PageEntry, RunRecord } from '../../model/record.ts';
+// Each session's calls, events and states come from the session-state model (session-state.ts).
+import type { CallEntry, RunRecord } from '../../model/record.ts';
+import { runKeys } from './notes.ts';
+import { messageJson, sessionOf, statusesAre, type SessionModel } from './session-state.ts';
 import { Timeline, describeSettled, describeStatuses, isFulfilled } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
-/** The hex key ids a run asked for, from the runner's start note. */
-export function expectedKeyIds(t: Timeline): string[] {
-  const start = t.notes('start')[0]?.data as { params?: { keys?: string[] }; keyIds?: Record<string, string> } | undefined;
-  const labels = start?.params?.keys ?? [];
-  return labels.map((label) => start?.keyIds?.[label] ?? `unknown:${label}`);
-}
-
 function b64urlToHex(value: unknown): string {
   return typeof value === 'string' ? Buffer.from(value, 'base64url').toString('hex') : String(value);
 }
 
-function statusesAre(entry: PageEntry | undefined, kids: string[], status: string): boolean {
-  return !!entry?.session && kids.every((k) => entry.session?.keyStatuses[k] === status);
-}
-
-function messageJson(entry: PageEntry | undefined): Record<string, unknown> | undefined {
-  const json = (entry?.data?.['message'] as { json?: unknown } | undefined)?.json;
-  return json && typeof json === 'object' ? (json as Record<string, unknown>) : undefined;
-}
-
-function messageBase64(entry: PageEntry | undefined): string | undefined {
-  return (entry?.data?.['message'] as { base64?: string } | undefined)?.base64;
+/**
+ * Closing empties the key status map (#session-closed): a 'keystatuseschange' with an empty map
+ * follows `close` on the session. The temporary lifecycle and the close-rules case table both check it.
+ */
+export function emptiedOnCloseCheck(s: SessionModel, close: CallEntry | undefined): Check {
+  const empty = close ? s.emptiedAfter(close.seq) : undefined;
+  return check({
+    id: 'empty-keystatuses-on-close',
+    title: "a 'keystatuseschange' with an empty map follows close()",
+    ok: !!empty,
+    expected: 'keystatuseschange, size 0',
+    observed: empty ? 'fired' : 'no such event',
+    spec: '#session-closed',
+  });
 }
 
 /** generateRequest → message(license-request) → license round trip → update → keys usable. */
 export function licenseRequestChecks(t: Timeline, label: string, kids: string[], sessionType: string): Check[] {
   const checks: Check[] = [];
-  const gen = t.firstCall(label, 'generateRequest');
-  checks.push(check('generateRequest-resolves', 'generateRequest() resolves', isFulfilled(gen), 'resolved', describeSettled(gen), { spec: '#dom-mediakeysession-generaterequest' }));
-  const sessionId = gen?.result?.session?.sessionId ?? '';
-  checks.push(check('sessionId-set', 'sessionId is set once generateRequest() resolves', sessionId.length > 0, 'a non-empty sessionId', JSON.stringify(sessionId), { spec: '#dom-mediakeysession-sessionid' }));
+  const s = sessionOf(t, label);
+  const gen = s.generateRequest;
+  checks.push(
+    check({
+      id: 'generateRequest-resolves',
+      title: 'generateRequest() resolves',
+      ok: isFulfilled(gen),
+      expected: 'resolved',
+      observed: describeSettled(gen),
+      spec: '#dom-mediakeysession-generaterequest',
+    }),
+  );
+  const sessionId = s.sessionId;
+  checks.push(
+    check({
+      id: 'sessionId-set',
+      title: 'sessionId is set once generateRequest() resolves',
+      ok: sessionId.length > 0,
+      expected: 'a non-empty sessionId',
+      observed: JSON.stringify(sessionId),
+      spec: '#dom-mediakeysession-sessionid',
+    }),
+  );
 
-  const firstMessage = t.events(label, 'message')[0];
-  const message = t.events(label, 'message').find((e) => e.data?.['messageType'] === 'license-request');
-  checks.push(check('message-license-request', "a 'message' event of type license-request fires", !!message, "message with messageType 'license-request'", firstMessage ? `first message type ${String(firstMessage.data?.['messageType'])}` : 'no message event', { spec: '#queue-message' }));
+  const firstMessage = s.messages()[0];
+  const message = s.message('license-request');
+  checks.push(
+    check({
+      id: 'message-license-request',
+      title: "a 'message' event of type license-request fires",
+      ok: !!message,
+      expected: "message with messageType 'license-request'",
+      observed: firstMessage ? `first message type ${String(firstMessage.data?.messageType)}` : 'no message event',
+      spec: '#queue-message',
+    }),
+  );
   if (message && gen?.result) {
-    checks.push(check('message-after-generateRequest', "the 'message' event follows generateRequest()'s resolution", message.seq > gen.result.seq, 'P:generateRequest → E:message', `message #${message.seq}, generateRequest settled #${gen.result.seq}`, { spec: '#dom-mediakeysession-generaterequest' }));
+    checks.push(
+      check({
+        id: 'message-after-generateRequest',
+        title: "the 'message' event follows generateRequest()'s resolution",
+        ok: message.seq > gen.result.seq,
+        expected: 'P:generateRequest → E:message',
+        observed: `message #${message.seq}, generateRequest settled #${gen.result.seq}`,
+        spec: '#dom-mediakeysession-generaterequest',
+      }),
+    );
   }
   if (message) {
-    checks.push(check('no-keys-at-message', 'keyStatuses is empty when the license request fires', message.session?.size === 0, 'size 0', describeStatuses(message.session), { spec: '#dom-mediakeysession-keystatuses' }));
+    checks.push(
+      check({
+        id: 'no-keys-at-message',
+        title: 'keyStatuses is empty when the license request fires',
+        ok: message.session?.size === 0,
+        expected: 'size 0',
+        observed: describeStatuses(message.session),
+        spec: '#dom-mediakeysession-keystatuses',
+      }),
+    );
     const body = messageJson(message);
     const bodyKids = Array.isArray(body?.['kids']) ? (body['kids'] as unknown[]) : [];
     const hexKids = bodyKids.map(b64urlToHex).sort();
     const formatOk = bodyKids.every((k) => typeof k === 'string' && B64URL.test(k));
-    checks.push(check('request-format', 'the license request is Clear Key JSON {kids, type}', !!body && formatOk && body['type'] === sessionType && JSON.stringify(hexKids) === JSON.stringify([...kids].sort()),
-      `{"kids":[base64url of ${kids.join(', ')}],"type":"${sessionType}"}`, body ? JSON.stringify(body) : 'not JSON', { spec: '#clear-key-request-format' }));
+    checks.push(
+      check({
+        id: 'request-format',
+        title: 'the license request is Clear Key JSON {kids, type}',
+        ok:
+          !!body &&
+          formatOk &&
+          body['type'] === sessionType &&
+          JSON.stringify(hexKids) === JSON.stringify([...kids].sort()),
+        expected: `{"kids":[base64url of ${kids.join(', ')}],"type":"${sessionType}"}`,
+        observed: body ? JSON.stringify(body) : 'not JSON',
+        spec: '#clear-key-request-format',
+      }),
+    );
 
-    const sent = t.licenseRequests(label).find((e) => e.data?.['forMessage'] === message.seq);
+    const sent = t.licenseRequests(label).find((e) => e.data?.forMessage === message.seq);
     const exchange = sent ? t.exchangeFor(sent) : undefined;
-    checks.push(check('license-served', 'the license endpoint received the request and answered 200', exchange?.response.status === 200,
-      'server exchange with status 200', exchange ? `status ${exchange.response.status}` : 'no exchange recorded by the server'));
+    checks.push(
+      check({
+        id: 'license-served',
+        title: 'the license endpoint received the request and answered 200',
+        ok: exchange?.response.status === 200,
+        expected: 'server exchange with status 200',
+        observed: exchange ? `status ${exchange.response.status}` : 'no exchange recorded by the server',
+      }),
+    );
     if (exchange) {
-      checks.push(check('wire-matches-message', 'the bytes on the wire are the message event bytes', exchange.request.base64 === messageBase64(message),
-        'server request bytes == page message bytes', `${exchange.request.size} bytes on the wire`));
+      checks.push(
+        check({
+          id: 'wire-matches-message',
+          title: 'the bytes on the wire are the message event bytes',
+          ok: exchange.request.base64 === message.data?.message?.base64,
+          expected: 'server request bytes == page message bytes',
+          observed: `${exchange.request.size} bytes on the wire`,
+        }),
+      );
     }
   }
 
-  const update = t.firstCall(label, 'update');
-  checks.push(check('update-resolves', 'update() with the license resolves', isFulfilled(update), 'resolved', describeSettled(update), { spec: '#dom-mediakeysession-update' }));
-  const changes = update ? t.events(label, 'keystatuseschange', update.call.seq) : [];
+  const update = s.updates[0];
+  checks.push(
+    check({
+      id: 'update-resolves',
+      title: 'update() with the license resolves',
+      ok: isFulfilled(update),
+      expected: 'resolved',
+      observed: describeSettled(update),
+      spec: '#dom-mediakeysession-update',
+    }),
+  );
+  const changes = update ? s.keyChanges(update.call.seq) : [];
   const usable = changes.find((e) => statusesAre(e, kids, 'usable'));
-  const seen = changes.length ? `changes seen: ${changes.slice(0, 4).map((e) => describeStatuses(e.session)).join('; ')}` : "no 'keystatuseschange' after update()";
-  checks.push(check('keys-usable', "a 'keystatuseschange' reports every key usable", !!usable, `${kids.length} key(s) usable`, usable ? describeStatuses(usable.session) : seen, { spec: '#update-key-statuses' }));
+  const seen = changes.length
+    ? `changes seen: ${changes
+        .slice(0, 4)
+        .map((e) => describeStatuses(e.session))
+        .join('; ')}`
+    : "no 'keystatuseschange' after update()";
+  checks.push(
+    check({
+      id: 'keys-usable',
+      title: "a 'keystatuseschange' reports every key usable",
+      ok: !!usable,
+      expected: `${kids.length} key(s) usable`,
+      observed: usable ? describeStatuses(usable.session) : seen,
+      spec: '#update-key-statuses',
+    }),
+  );
   if (usable && update?.result) {
-    checks.push(check('update-then-keystatuseschange', "update() resolves before 'keystatuseschange' fires", update.result.seq < usable.seq, 'P:update → E:keystatuseschange',
-      update.result.seq < usable.seq ? 'update first' : 'keystatuseschange first', { spec: '#dom-mediakeysession-update', level: 'advisory' }));
+    checks.push(
+      check({
+        id: 'update-then-keystatuseschange',
+        title: "update() resolves before 'keystatuseschange' fires",
+        ok: update.result.seq < usable.seq,
+        expected: 'P:update → E:keystatuseschange',
+        observed: update.result.seq < usable.seq ? 'update first' : 'keystatuseschange first',
+        spec: '#dom-mediakeysession-update',
+        level: 'advisory',
+      }),
+    );
     const expiration = usable.session?.expiration;
-    checks.push(check('expiration-nan', 'expiration is NaN for Clear Key', expiration === 'NaN', 'NaN', JSON.stringify(expiration), { spec: '#clear-key' }));
+    checks.push(
+      check({
+        id: 'expiration-nan',
+        title: 'expiration is NaN for Clear Key',
+        ok: expiration === 'NaN',
+        expected: 'NaN',
+        observed: JSON.stringify(expiration),
+        spec: '#clear-key',
+      }),
+    );
   }
   return checks;
 }
@@ -84,68 +196,214 @@ export function licenseRequestChecks(t: Timeline, label: string, kids: string[],
 /** close() → closed('closed-by-application') → keystatuseschange(empty), and nothing after. */
 export function closeChecks(t: Timeline, label: string): Check[] {
   const checks: Check[] = [];
-  const close = t.firstCall(label, 'close');
-  checks.push(check('close-resolves', 'close() resolves', isFulfilled(close), 'resolved', describeSettled(close), { spec: '#dom-mediakeysession-close' }));
-  const closed = t.promise(label, 'closed');
-  checks.push(check('closed-by-application', "the closed promise resolves with 'closed-by-application'", closed?.outcome === 'resolved' && closed.value === 'closed-by-application',
-    "resolved with 'closed-by-application'", closed ? `${closed.outcome} with ${JSON.stringify(closed.value ?? closed.error)}` : 'never settled', { spec: '#session-closed' }));
-  const empty = close ? t.events(label, 'keystatuseschange', close.call.seq).find((e) => e.session?.size === 0) : undefined;
-  checks.push(check('empty-keystatuses-on-close', "a 'keystatuseschange' with an empty map follows close()", !!empty, 'keystatuseschange, size 0', empty ? 'fired' : 'no such event', { spec: '#session-closed' }));
+  const s = sessionOf(t, label);
+  const close = s.close;
+  checks.push(
+    check({
+      id: 'close-resolves',
+      title: 'close() resolves',
+      ok: isFulfilled(close),
+      expected: 'resolved',
+      observed: describeSettled(close),
+      spec: '#dom-mediakeysession-close',
+    }),
+  );
+  const closed = s.closed;
+  checks.push(
+    check({
+      id: 'closed-by-application',
+      title: "the closed promise resolves with 'closed-by-application'",
+      ok: closed?.outcome === 'resolved' && closed.value === 'closed-by-application',
+      expected: "resolved with 'closed-by-application'",
+      observed: closed ? `${closed.outcome} with ${JSON.stringify(closed.value ?? closed.error)}` : 'never settled',
+      spec: '#session-closed',
+    }),
+  );
+  const empty = close ? s.emptiedAfter(close.call.seq) : undefined;
+  checks.push(emptiedOnCloseCheck(s, close?.call));
   if (close?.result && closed && empty) {
     const order = [
       ['P:close', close.result.seq],
       ['P:closed', closed.seq],
       ['E:keystatuseschange(empty)', empty.seq],
     ] as const;
-    const observed = [...order].sort((a, b) => a[1] - b[1]).map((o) => o[0]).join(' → ');
-    checks.push(check('close-order', 'close settles in the spec order', observed === order.map((o) => o[0]).join(' → '), order.map((o) => o[0]).join(' → '), observed, { spec: '#session-closed', level: 'advisory' }));
+    const observed = [...order]
+      .sort((a, b) => a[1] - b[1])
+      .map((o) => o[0])
+      .join(' → ');
+    checks.push(
+      check({
+        id: 'close-order',
+        title: 'close settles in the spec order',
+        ok: observed === order.map((o) => o[0]).join(' → '),
+        expected: order.map((o) => o[0]).join(' → '),
+        observed,
+        spec: '#session-closed',
+        level: 'advisory',
+      }),
+    );
   }
   if (closed && empty) {
     const last = Math.max(closed.seq, empty.seq);
-    const after = t.sessionActivity(label, last);
-    checks.push(check('nothing-after-closed', 'no session events after it closed', after.length === 0, 'no further events', after.length ? after.map((e) => `${e.name}#${e.seq}`).join(', ') : 'none', { spec: '#session-closed' }));
+    const after = s.activityAfter(last);
+    checks.push(
+      check({
+        id: 'nothing-after-closed',
+        title: 'no session events after it closed',
+        ok: after.length === 0,
+        expected: 'no further events',
+        observed: after.length ? after.map((e) => `${e.name}#${e.seq}`).join(', ') : 'none',
+        spec: '#session-closed',
+      }),
+    );
   }
   return checks;
 }
 
 export function judgeTemporaryLifecycle(record: RunRecord): Judgement {
   const t = new Timeline(record);
-  const kids = expectedKeyIds(t);
+  const kids = runKeys(t).requested;
   return decide(record, [...licenseRequestChecks(t, 's1', kids, 'temporary'), ...closeChecks(t, 's1')]);
 }
 
 export function judgePersistentLifecycle(record: RunRecord): Judgement {
   const t = new Timeline(record);
-  const kids = expectedKeyIds(t);
+  const kids = runKeys(t).requested;
   const checks = [...licenseRequestChecks(t, 's1', kids, 'persistent-license')];
+  const [stored, loaded, reloaded] = [sessionOf(t, 's1'), sessionOf(t, 's2'), sessionOf(t, 's3')];
 
-  const close = t.firstCall('s1', 'close');
-  checks.push(check('close-resolves', 'close() keeps the stored license and resolves', isFulfilled(close), 'resolved', describeSettled(close), { spec: '#dom-mediakeysession-close' }));
-  const closed = t.promise('s1', 'closed');
-  checks.push(check('closed-by-application', "the closed promise resolves with 'closed-by-application'", closed?.value === 'closed-by-application', "'closed-by-application'", JSON.stringify(closed?.value ?? closed?.error ?? 'never settled'), { spec: '#session-closed' }));
+  const close = stored.close;
+  checks.push(
+    check({
+      id: 'close-resolves',
+      title: 'close() keeps the stored license and resolves',
+      ok: isFulfilled(close),
+      expected: 'resolved',
+      observed: describeSettled(close),
+      spec: '#dom-mediakeysession-close',
+    }),
+  );
+  const closed = stored.closed;
+  checks.push(
+    check({
+      id: 'closed-by-application',
+      title: "the closed promise resolves with 'closed-by-application'",
+      ok: closed?.value === 'closed-by-application',
+      expected: "'closed-by-application'",
+      observed: JSON.stringify(closed?.value ?? closed?.error ?? 'never settled'),
+      spec: '#session-closed',
+    }),
+  );
 
-  const load = t.firstCall('s2', 'load');
-  checks.push(check('load-finds-session', 'load(sessionId) in a new session resolves true', load?.result?.value === true, 'resolved with true', describeSettled(load), { spec: '#dom-mediakeysession-load' }));
-  const loadedUsable = load ? [load.result, ...t.events('s2', 'keystatuseschange', load.call.seq)].find((e) => statusesAre(e, kids, 'usable')) : undefined;
-  checks.push(check('loaded-keys-usable', 'the loaded session reports every key usable', !!loadedUsable, `${kids.length} key(s) usable`, loadedUsable ? 'usable' : 'not seen', { spec: '#dom-mediakeysession-load' }));
+  const load = loaded.load;
+  checks.push(
+    check({
+      id: 'load-finds-session',
+      title: 'load(sessionId) in a new session resolves true',
+      ok: load?.result?.value === true,
+      expected: 'resolved with true',
+      observed: describeSettled(load),
+      spec: '#dom-mediakeysession-load',
+    }),
+  );
+  const loadedUsable = load
+    ? [load.result, ...loaded.keyChanges(load.call.seq)].find((e) => statusesAre(e, kids, 'usable'))
+    : undefined;
+  checks.push(
+    check({
+      id: 'loaded-keys-usable',
+      title: 'the loaded session reports every key usable',
+      ok: !!loadedUsable,
+      expected: `${kids.length} key(s) usable`,
+      observed: loadedUsable ? 'usable' : 'not seen',
+      spec: '#dom-mediakeysession-load',
+    }),
+  );
 
-  const remove = t.firstCall('s2', 'remove');
-  checks.push(check('remove-resolves', 'remove() resolves', isFulfilled(remove), 'resolved', describeSettled(remove), { spec: '#dom-mediakeysession-remove' }));
-  const released = remove ? [remove.result, ...t.events('s2', 'keystatuseschange', remove.call.seq)].find((e) => statusesAre(e, kids, 'released')) : undefined;
-  checks.push(check('keys-released', "remove() marks every key 'released'", !!released, `${kids.length} key(s) released`, released ? 'released' : 'not seen', { spec: '#dom-mediakeysession-remove' }));
-  const releaseMessage = remove ? t.events('s2', 'message', remove.call.seq).find((e) => e.data?.['messageType'] === 'license-release') : undefined;
-  checks.push(check('license-release-message', "remove() queues a 'license-release' message", !!releaseMessage, "message with messageType 'license-release'", releaseMessage ? 'fired' : 'no such message', { spec: '#dom-mediakeysession-remove' }));
+  const remove = loaded.remove;
+  checks.push(
+    check({
+      id: 'remove-resolves',
+      title: 'remove() resolves',
+      ok: isFulfilled(remove),
+      expected: 'resolved',
+      observed: describeSettled(remove),
+      spec: '#dom-mediakeysession-remove',
+    }),
+  );
+  const released = remove
+    ? [remove.result, ...loaded.keyChanges(remove.call.seq)].find((e) => statusesAre(e, kids, 'released'))
+    : undefined;
+  checks.push(
+    check({
+      id: 'keys-released',
+      title: "remove() marks every key 'released'",
+      ok: !!released,
+      expected: `${kids.length} key(s) released`,
+      observed: released ? 'released' : 'not seen',
+      spec: '#dom-mediakeysession-remove',
+    }),
+  );
+  const releaseMessage = remove ? loaded.message('license-release', remove.call.seq) : undefined;
+  checks.push(
+    check({
+      id: 'license-release-message',
+      title: "remove() queues a 'license-release' message",
+      ok: !!releaseMessage,
+      expected: "message with messageType 'license-release'",
+      observed: releaseMessage ? 'fired' : 'no such message',
+      spec: '#dom-mediakeysession-remove',
+    }),
+  );
   const releaseBody = messageJson(releaseMessage);
   if (releaseMessage) {
-    const hexKids = (Array.isArray(releaseBody?.['kids']) ? (releaseBody['kids'] as unknown[]) : []).map(b64urlToHex).sort();
-    checks.push(check('release-format', 'the release message is Clear Key JSON {kids}', JSON.stringify(hexKids) === JSON.stringify([...kids].sort()), `{"kids":[base64url of ${kids.join(', ')}]}`, releaseBody ? JSON.stringify(releaseBody) : 'not JSON', { spec: '#clear-key-release-format' }));
+    const hexKids = (Array.isArray(releaseBody?.['kids']) ? (releaseBody['kids'] as unknown[]) : [])
+      .map(b64urlToHex)
+      .sort();
+    checks.push(
+      check({
+        id: 'release-format',
+        title: 'the release message is Clear Key JSON {kids}',
+        ok: JSON.stringify(hexKids) === JSON.stringify([...kids].sort()),
+        expected: `{"kids":[base64url of ${kids.join(', ')}]}`,
+        observed: releaseBody ? JSON.stringify(releaseBody) : 'not JSON',
+        spec: '#clear-key-release-format',
+      }),
+    );
   }
-  const ack = t.calls('s2', 'update')[0];
-  checks.push(check('release-ack-resolves', 'update() with the release acknowledgement resolves', isFulfilled(ack), 'resolved', describeSettled(ack), { spec: '#dom-mediakeysession-update' }));
-  const closed2 = t.promise('s2', 'closed');
-  checks.push(check('release-acknowledged', "the closed promise resolves with 'release-acknowledged'", closed2?.value === 'release-acknowledged', "'release-acknowledged'", JSON.stringify(closed2?.value ?? closed2?.error ?? 'never settled'), { spec: '#session-closed' }));
+  const ack = loaded.updates[0];
+  checks.push(
+    check({
+      id: 'release-ack-resolves',
+      title: 'update() with the release acknowledgement resolves',
+      ok: isFulfilled(ack),
+      expected: 'resolved',
+      observed: describeSettled(ack),
+      spec: '#dom-mediakeysession-update',
+    }),
+  );
+  const closed2 = loaded.closed;
+  checks.push(
+    check({
+      id: 'release-acknowledged',
+      title: "the closed promise resolves with 'release-acknowledged'",
+      ok: closed2?.value === 'release-acknowledged',
+      expected: "'release-acknowledged'",
+      observed: JSON.stringify(closed2?.value ?? closed2?.error ?? 'never settled'),
+      spec: '#session-closed',
+    }),
+  );
 
-  const reload = t.firstCall('s3', 'load');
-  checks.push(check('load-after-remove-false', 'load(sessionId) after the release resolves false', reload?.result?.value === false, 'resolved with false', describeSettled(reload), { spec: '#dom-mediakeysession-load' }));
+  const reload = reloaded.load;
+  checks.push(
+    check({
+      id: 'load-after-remove-false',
+      title: 'load(sessionId) after the release resolves false',
+      ok: reload?.result?.value === false,
+      expected: 'resolved with false',
+      observed: describeSettled(reload),
+      spec: '#dom-mediakeysession-load',
+    }),
+  );
   return decide(record, checks);
 }

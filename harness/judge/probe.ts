@@ -2,16 +2,11 @@
 // configuration that is a subset of what was asked (#get-supported-configuration) or rejects with
 // NotSupportedError; anything else breaks the spec. Which configurations a browser supports is a
 // finding, not a verdict: only Clear Key is mandatory (#common-key-systems).
+import type { ProbeKey } from '../../model/page-data.ts';
+import type { RunRecord } from '../../model/record.ts';
+import { callTimeout } from './notes.ts';
 import { Timeline } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
-import type { RunRecord } from '../../model/record.ts';
-
-export interface ProbeKey {
-  keySystem: string;
-  initDataType: string;
-  sessionType: string;
-  encryptionScheme: string;
-}
 
 export interface ProbeOutcome extends ProbeKey {
   supported: boolean;
@@ -33,16 +28,19 @@ interface Configuration {
 
 function subsetProblems(asked: Configuration, got: Configuration): string[] {
   const problems: string[] = [];
-  for (const t of got.initDataTypes ?? []) if (!asked.initDataTypes?.includes(t)) problems.push(`initDataTypes has ${t}, not asked for`);
+  for (const t of got.initDataTypes ?? [])
+    if (!asked.initDataTypes?.includes(t)) problems.push(`initDataTypes has ${t}, not asked for`);
   if (JSON.stringify(got.sessionTypes ?? []) !== JSON.stringify(asked.sessionTypes ?? [])) {
     problems.push(`sessionTypes ${JSON.stringify(got.sessionTypes)} != asked ${JSON.stringify(asked.sessionTypes)}`);
   }
   for (const kind of ['videoCapabilities', 'audioCapabilities'] as const) {
     for (const cap of got[kind] ?? []) {
-      if (!(asked[kind] ?? []).some((a) => a.contentType === cap.contentType)) problems.push(`${kind} has ${cap.contentType}, not asked for`);
+      if (!(asked[kind] ?? []).some((a) => a.contentType === cap.contentType))
+        problems.push(`${kind} has ${cap.contentType}, not asked for`);
     }
   }
-  if ((got.videoCapabilities ?? []).length + (got.audioCapabilities ?? []).length === 0) problems.push('no capability granted');
+  if ((got.videoCapabilities ?? []).length + (got.audioCapabilities ?? []).length === 0)
+    problems.push('no capability granted');
   return problems;
 }
 
@@ -51,25 +49,45 @@ export function probeOutcomes(t: Timeline): { outcomes: ProbeOutcome[]; checks: 
   const checks: Check[] = [];
   const configs = t.calls('access', 'getConfiguration');
   for (const { call, result } of t.calls('navigator', 'requestMediaKeySystemAccess')) {
-    const probe = call.data?.['probe'] as ProbeKey | undefined;
+    const probe = call.data?.probe;
     if (!probe) continue;
     const name = `${probe.keySystem} ${probe.initDataType}/${probe.sessionType}/${probe.encryptionScheme}`;
-    const timeout = t.notes('call-timeout').find((n) => n.data?.['of'] === call.seq);
+    const timeout = callTimeout(t, call);
     if (!result || timeout) {
-      const observed = timeout ? `not settled within ${String(timeout.data?.['timeoutMs'])} ms${result ? ` (${result.outcome} later, after ${result.duration} ms)` : ''}` : 'never settled';
+      const observed = timeout
+        ? `not settled within ${String(timeout.data.timeoutMs)} ms${result ? ` (${result.outcome} later, after ${result.duration} ms)` : ''}`
+        : 'never settled';
       outcomes.push({ ...probe, supported: false, error: observed });
-      checks.push(check(`settles:${name}`, `requestMediaKeySystemAccess settles (${name})`, false, 'resolved or rejected', observed, { spec: '#dom-navigator-requestmediakeysystemaccess' }));
+      checks.push(
+        check({
+          id: `settles:${name}`,
+          title: `requestMediaKeySystemAccess settles (${name})`,
+          ok: false,
+          expected: 'resolved or rejected',
+          observed,
+          spec: '#dom-navigator-requestmediakeysystemaccess',
+        }),
+      );
       continue;
     }
     if (result.outcome === 'rejected' || result.outcome === 'threw') {
       const errName = result.error?.name ?? '?';
       outcomes.push({ ...probe, supported: false, error: `${errName}: ${result.error?.message ?? ''}` });
       if (errName !== 'NotSupportedError') {
-        checks.push(check(`reject-name:${name}`, `an unsupported configuration rejects with NotSupportedError (${name})`, false, 'NotSupportedError', errName, { spec: '#dom-navigator-requestmediakeysystemaccess' }));
+        checks.push(
+          check({
+            id: `reject-name:${name}`,
+            title: `an unsupported configuration rejects with NotSupportedError (${name})`,
+            ok: false,
+            expected: 'NotSupportedError',
+            observed: errName,
+            spec: '#dom-navigator-requestmediakeysystemaccess',
+          }),
+        );
       }
       continue;
     }
-    const configResult = configs.find((c) => JSON.stringify(c.call.data?.['probe']) === JSON.stringify(probe))?.result;
+    const configResult = configs.find((c) => JSON.stringify(c.call.data?.probe) === JSON.stringify(probe))?.result;
     const got = (configResult?.value ?? {}) as Configuration;
     const asked = (call.args?.[1] as Configuration[] | undefined)?.[0] ?? {};
     const problems = configResult ? subsetProblems(asked, got) : ['getConfiguration() was not recorded'];
@@ -80,14 +98,28 @@ export function probeOutcomes(t: Timeline): { outcomes: ProbeOutcome[]; checks: 
     }
     outcomes.push({ ...probe, supported: true, reportedScheme });
     if (problems.length) {
-      checks.push(check(`subset:${name}`, `getConfiguration() is the supported subset of the request (${name})`, false, 'a subset of the requested configuration', problems.join('; '), { spec: '#get-supported-configuration' }));
+      checks.push(
+        check({
+          id: `subset:${name}`,
+          title: `getConfiguration() is the supported subset of the request (${name})`,
+          ok: false,
+          expected: 'a subset of the requested configuration',
+          observed: problems.join('; '),
+          spec: '#get-supported-configuration',
+        }),
+      );
     }
   }
   return { outcomes, checks };
 }
 
 function summarise(outcomes: ProbeOutcome[]) {
-  const supported = outcomes.filter((o) => o.supported).map(({ keySystem, initDataType, sessionType, encryptionScheme }) => `${keySystem} ${initDataType}/${sessionType}/${encryptionScheme}`);
+  const supported = outcomes
+    .filter((o) => o.supported)
+    .map(
+      ({ keySystem, initDataType, sessionType, encryptionScheme }) =>
+        `${keySystem} ${initDataType}/${sessionType}/${encryptionScheme}`,
+    );
   const byKeySystem: Record<string, { supported: number; probed: number }> = {};
   for (const o of outcomes) {
     const row = (byKeySystem[o.keySystem] ??= { supported: 0, probed: 0 });
@@ -103,16 +135,37 @@ export function judgeProbe(record: RunRecord, options: { mandatory: boolean }): 
   const findings = summarise(outcomes);
   const anySupported = outcomes.some((o) => o.supported);
   const probed = outcomes.length;
-  checks.unshift(check('probes-ran', 'every probe ran', probed > 0 || record.page?.outcome.status !== 'completed', 'at least one probe', `${probed} probes`));
+  checks.unshift(
+    check({
+      id: 'probes-ran',
+      title: 'every probe ran',
+      ok: probed > 0 || record.page?.outcome.status !== 'completed',
+      expected: 'at least one probe',
+      observed: `${probed} probes`,
+    }),
+  );
   if (options.mandatory) {
     const temporary = outcomes.some((o) => o.supported && o.sessionType === 'temporary');
-    checks.push(check('clear-key-mandatory', 'Clear Key temporary sessions are supported (every user agent must)', temporary, 'at least one temporary configuration supported', `${findings.supported.length} of ${probed} configurations supported`, { spec: '#common-key-systems' }));
+    checks.push(
+      check({
+        id: 'clear-key-mandatory',
+        title: 'Clear Key temporary sessions are supported (every user agent must)',
+        ok: temporary,
+        expected: 'at least one temporary configuration supported',
+        observed: `${findings.supported.length} of ${probed} configurations supported`,
+        spec: '#common-key-systems',
+      }),
+    );
   }
   const judgement = decide(record, checks, findings);
   if (judgement.verdict === 'pass' && !anySupported && !options.mandatory) {
     const names = Object.keys(findings.byKeySystem).join(', ');
     const firstError = outcomes[0]?.error ?? '';
-    return { ...judgement, verdict: 'unsupported', reason: `${names}: none of ${probed} configurations is supported (${firstError})` };
+    return {
+      ...judgement,
+      verdict: 'unsupported',
+      reason: `${names}: none of ${probed} configurations is supported (${firstError})`,
+    };
   }
   if (judgement.verdict === 'pass') {
     judgement.reason = `${findings.supported.length} of ${probed} configurations supported; every answer follows the spec`;

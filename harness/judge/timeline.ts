@@ -1,9 +1,26 @@
 // Read-only queries over a run's page timeline, in the words the rules are written in.
-import type { LicenseExchange, PageEntry, RunRecord, SessionSnapshot } from '../../model/record.ts';
+import type {
+  CallEntry,
+  EventEntry,
+  EventName,
+  EventOf,
+  LicenseEntry,
+  LicenseExchange,
+  NoteEntry,
+  PageEntry,
+  PromiseEntry,
+  ResultEntry,
+  RunRecord,
+  SessionSnapshot,
+} from '../../model/record.ts';
+import type { NoteName } from '../../model/notes.ts';
 
+type LicenseRequest = Extract<LicenseEntry, { name: 'request' }>;
+
+/** A call and the entry that settled it (if it ever did). */
 export interface Settled {
-  call: PageEntry;
-  result: PageEntry | undefined;
+  call: CallEntry;
+  result: ResultEntry | undefined;
 }
 
 export class Timeline {
@@ -18,29 +35,42 @@ export class Timeline {
   /** Calls of `name` on `target`, each with the entry that settled it (if it ever did). */
   calls(target: string | undefined, name: string): Settled[] {
     return this.entries
-      .filter((e) => e.type === 'call' && e.name === name && (target === undefined || e.target === target))
-      .map((call) => ({ call, result: this.entries.find((r) => r.type === 'result' && r.of === call.seq) }));
+      .filter(
+        (e): e is CallEntry => e.type === 'call' && e.name === name && (target === undefined || e.target === target),
+      )
+      .map((call) => this.settled(call));
+  }
+
+  /** A call with the entry that settled it. */
+  settled(call: CallEntry): Settled {
+    return { call, result: this.entries.find((r): r is ResultEntry => r.type === 'result' && r.of === call.seq) };
   }
 
   firstCall(target: string | undefined, name: string): Settled | undefined {
     return this.calls(target, name)[0];
   }
 
-  events(target: string, name: string, afterSeq = -1): PageEntry[] {
-    return this.entries.filter((e) => e.type === 'event' && e.target === target && e.name === name && e.seq > afterSeq);
+  events<N extends EventName>(target: string, name: N, afterSeq = -1): EventOf<N>[] {
+    return this.entries.filter(
+      (e): e is EventOf<N> => e.type === 'event' && e.target === target && e.name === name && e.seq > afterSeq,
+    );
   }
 
   /** Events and promise settlements of one session, the things a "nothing after" rule counts. */
-  sessionActivity(target: string, afterSeq = -1): PageEntry[] {
-    return this.entries.filter((e) => (e.type === 'event' || e.type === 'promise') && e.target === target && e.seq > afterSeq);
+  sessionActivity(target: string, afterSeq = -1): (EventEntry | PromiseEntry)[] {
+    return this.entries.filter(
+      (e): e is EventEntry | PromiseEntry =>
+        (e.type === 'event' || e.type === 'promise') && e.target === target && e.seq > afterSeq,
+    );
   }
 
-  promise(target: string, name: string): PageEntry | undefined {
-    return this.entries.find((e) => e.type === 'promise' && e.target === target && e.name === name);
+  promise(target: string, name: PromiseEntry['name']): PromiseEntry | undefined {
+    return this.entries.find((e): e is PromiseEntry => e.type === 'promise' && e.target === target && e.name === name);
   }
 
-  notes(name: string): PageEntry[] {
-    return this.entries.filter((e) => e.type === 'note' && e.name === name);
+  /** The notes of one name, their data typed by the note registry (readers: harness/judge/notes.ts). */
+  notes<N extends NoteName>(name: N): NoteEntry<N>[] {
+    return this.entries.filter((e): e is NoteEntry<N> => e.type === 'note' && e.name === name);
   }
 
   /** The server's view of the exchange a page 'license' request entry started. */
@@ -48,19 +78,31 @@ export class Timeline {
     return this.exchanges.find((x) => x.pageSeq === licenseRequest.seq);
   }
 
-  licenseRequests(target: string): PageEntry[] {
-    return this.entries.filter((e) => e.type === 'license' && e.name === 'request' && e.target === target);
+  licenseRequests(target: string): LicenseRequest[] {
+    return this.entries.filter(
+      (e): e is LicenseRequest => e.type === 'license' && e.name === 'request' && e.target === target,
+    );
   }
 }
 
-export function describeSettled(s: Settled | undefined): string {
-  if (!s) return 'never called';
+/**
+ * How a call settled, in words: `missing` when there was no call (case tables say 'never ran'),
+ * cut to `max` characters when given.
+ */
+export function describeSettled(
+  s: Settled | undefined,
+  { missing = 'never called', max }: { missing?: string; max?: number } = {},
+): string {
+  if (!s) return missing;
   if (!s.result) return 'never settled';
   const r = s.result;
-  if (r.error) return `${r.outcome} with ${r.error.name}: ${r.error.message}`;
-  return `${r.outcome}${r.value === undefined ? '' : ` with ${JSON.stringify(r.value)}`}`;
+  const text = r.error
+    ? `${r.outcome} with ${r.error.name}: ${r.error.message}`
+    : `${r.outcome}${r.value === undefined ? '' : ` with ${JSON.stringify(r.value)}`}`;
+  return max === undefined ? text : text.slice(0, max);
 }
 
+/** The call resolved (a promise) or returned (a plain call). */
 export function isFulfilled(s: Settled | undefined): boolean {
   return s?.result?.outcome === 'resolved' || s?.result?.outcome === 'returned';
 }

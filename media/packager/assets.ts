@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyStore, type TestKey } from '../../model/keystore.ts';
+import type { KeyStore, TestKey } from '../../model/keystore.ts';
 import type { AssetInfo, Manifest, TrackInfo } from '../../model/manifest.ts';
 import { encryptMp4, type ContentKey } from './mp4/encrypt-mp4.ts';
 import { parseFmp4, sampleEntry } from './mp4/fragments.ts';
@@ -52,58 +52,96 @@ const rotate = (count: number) => Array.from({ length: count }, (_, i) => (i ===
 
 export const ASSET_PLANS: Record<string, AssetPlan> = {
   'h264-clear': {
-    title: 'Clear H.264 + AAC (picture reference)', container: 'mp4', scheme: 'none', reference: null,
-    tracks: [{ type: 'video', kind: 'clear', source: 'h264' }, { type: 'audio', kind: 'clear', source: 'aac' }],
+    title: 'Clear H.264 + AAC (picture reference)',
+    container: 'mp4',
+    scheme: 'none',
+    reference: null,
+    tracks: [
+      { type: 'video', kind: 'clear', source: 'h264' },
+      { type: 'audio', kind: 'clear', source: 'aac' },
+    ],
   },
   'vp9-clear': {
-    title: 'Clear VP9 + Opus (picture reference)', container: 'webm', scheme: 'none', reference: null,
-    tracks: [{ type: 'video', kind: 'clear', source: 'vp9' }, { type: 'audio', kind: 'clear', source: 'opus' }],
+    title: 'Clear VP9 + Opus (picture reference)',
+    container: 'webm',
+    scheme: 'none',
+    reference: null,
+    tracks: [
+      { type: 'video', kind: 'clear', source: 'vp9' },
+      { type: 'audio', kind: 'clear', source: 'opus' },
+    ],
   },
   'h264-cenc': {
-    title: 'cenc (AES-CTR) H.264 + AAC, one key', container: 'mp4', scheme: 'cenc', reference: 'h264-clear',
+    title: 'cenc (AES-CTR) H.264 + AAC, one key',
+    container: 'mp4',
+    scheme: 'cenc',
+    reference: 'h264-clear',
     tracks: [
       { type: 'video', kind: 'mp4', source: 'h264', scheme: 'cenc', keys: ['key-1'] },
       { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-1'] },
     ],
   },
   'h264-cbcs': {
-    title: 'cbcs (AES-CBC 1:9 pattern) H.264 + AAC, one key', container: 'mp4', scheme: 'cbcs', reference: 'h264-clear',
+    title: 'cbcs (AES-CBC 1:9 pattern) H.264 + AAC, one key',
+    container: 'mp4',
+    scheme: 'cbcs',
+    reference: 'h264-clear',
     tracks: [
       { type: 'video', kind: 'mp4', source: 'h264', scheme: 'cbcs', keys: ['key-1'] },
       { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cbcs', keys: ['key-1'] },
     ],
   },
   'h264-cenc-multikey': {
-    title: 'cenc, video under key-1 and audio under key-2; each pssh lists both', container: 'mp4', scheme: 'cenc', reference: 'h264-clear',
+    title: 'cenc, video under key-1 and audio under key-2; each pssh lists both',
+    container: 'mp4',
+    scheme: 'cenc',
+    reference: 'h264-clear',
     tracks: [
       { type: 'video', kind: 'mp4', source: 'h264', scheme: 'cenc', keys: ['key-1'], psshKeys: ['key-1', 'key-2'] },
       { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-2'], psshKeys: ['key-1', 'key-2'] },
     ],
   },
   'h264-cenc-clearlead': {
-    title: 'cenc with a clear first fragment (second, clear sample entry)', container: 'mp4', scheme: 'cenc', reference: 'h264-clear', clearLeadSeconds: 1,
+    title: 'cenc with a clear first fragment (second, clear sample entry)',
+    container: 'mp4',
+    scheme: 'cenc',
+    reference: 'h264-clear',
+    clearLeadSeconds: 1,
     tracks: [
       { type: 'video', kind: 'mp4', source: 'h264', scheme: 'cenc', keys: ['key-1'], fragmentKeys: clearLead },
       { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-1'], fragmentKeys: clearLead },
     ],
   },
   'h264-cenc-rotation': {
-    title: 'cenc key rotation: video under key-1 for 1 s, then key-2', container: 'mp4', scheme: 'cenc', reference: 'h264-clear',
-    rotation: [{ fromSeconds: 0, key: 'key-1' }, { fromSeconds: 1, key: 'key-2' }],
+    title: 'cenc key rotation: video under key-1 for 1 s, then key-2',
+    container: 'mp4',
+    scheme: 'cenc',
+    reference: 'h264-clear',
+    rotation: [
+      { fromSeconds: 0, key: 'key-1' },
+      { fromSeconds: 1, key: 'key-2' },
+    ],
     tracks: [
       { type: 'video', kind: 'mp4', source: 'h264', scheme: 'cenc', keys: ['key-1', 'key-2'], fragmentKeys: rotate },
       { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-1'] },
     ],
   },
   'h264-cenc-wrongkey': {
-    title: 'Control: cenc under key-4\'s id but a different key value', container: 'mp4', scheme: 'cenc', reference: 'h264-clear', wrongKey: true,
+    title: "Control: cenc under key-4's id but a different key value",
+    container: 'mp4',
+    scheme: 'cenc',
+    reference: 'h264-clear',
+    wrongKey: true,
     tracks: [
       { type: 'video', kind: 'mp4', source: 'h264', scheme: 'cenc', keys: ['key-4'] },
       { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-4'] },
     ],
   },
   'vp9-opus-webm': {
-    title: 'WebM: VP9 under key-1 (whole frames), Opus under key-2 (TOC byte clear)', container: 'webm', scheme: 'webm', reference: 'vp9-clear',
+    title: 'WebM: VP9 under key-1 (whole frames), Opus under key-2 (TOC byte clear)',
+    container: 'webm',
+    scheme: 'webm',
+    reference: 'vp9-clear',
     tracks: [
       { type: 'video', kind: 'webm', source: 'vp9', key: 'key-1', mode: 'whole' },
       { type: 'audio', kind: 'webm', source: 'opus', key: 'key-2', mode: 'partitioned' },
@@ -148,7 +186,10 @@ export function buildAssets(mediaDir: string, keys: KeyStore): BuiltAssets {
         bytes = source(t.source);
         path = CLEAR_SOURCES[t.source];
       } else if (t.kind === 'mp4') {
-        const contentKeys: ContentKey[] = t.keys.map((l) => ({ kid: key(l).kid, key: plan.wrongKey ? WRONG_KEY_VALUE : key(l).key }));
+        const contentKeys: ContentKey[] = t.keys.map((l) => ({
+          kid: key(l).kid,
+          key: plan.wrongKey ? WRONG_KEY_VALUE : key(l).key,
+        }));
         const fragments = parseFmp4(source(t.source)).fragments.length;
         const out = encryptMp4(source(t.source), {
           scheme: t.scheme,
@@ -163,7 +204,13 @@ export function buildAssets(mediaDir: string, keys: KeyStore): BuiltAssets {
         initData['cenc'] = out.psshBoxes.toString('base64');
       } else {
         const k = key(t.key);
-        bytes = encryptWebm(source(t.source), { kid: k.kid, key: k.key, mode: t.mode, ivSeed, ...(t.clearLeadMs ? { clearLeadMs: t.clearLeadMs } : {}) });
+        bytes = encryptWebm(source(t.source), {
+          kid: k.kid,
+          key: k.key,
+          mode: t.mode,
+          ivSeed,
+          ...(t.clearLeadMs ? { clearLeadMs: t.clearLeadMs } : {}),
+        });
         path = `encrypted/${id}/${t.type}.${ext}`;
         keyLabels = [t.key];
         initData['webm'] = k.kid.toString('base64');
@@ -175,7 +222,16 @@ export function buildAssets(mediaDir: string, keys: KeyStore): BuiltAssets {
       } else {
         contentType = `${t.type}/webm; codecs="${t.type === 'video' ? 'vp9' : 'opus'}"`;
       }
-      return { type: t.type, url: `/media/${path}`, contentType, encrypted: t.kind !== 'clear', keys: keyLabels, initData, bytes: bytes.length, sha256: sha256(bytes) };
+      return {
+        type: t.type,
+        url: `/media/${path}`,
+        contentType,
+        encrypted: t.kind !== 'clear',
+        keys: keyLabels,
+        initData,
+        bytes: bytes.length,
+        sha256: sha256(bytes),
+      };
     });
     assets[id] = {
       title: plan.title,

@@ -1,3 +1,4 @@
+// @ts-check
 // Media element and MSE steps: a muted <video> whose events land in the timeline, MediaSource with
 // one SourceBuffer per track, and progress milestones recorded as they are first crossed.
 import { describeBytes } from './describe.js';
@@ -5,15 +6,37 @@ import { toHex } from './bytes.js';
 import { PreconditionFailed, StepFailed } from './recorder.js';
 import { Witnessed } from './witnessed.js';
 
+/**
+ * @import { Recorder, RecordedEntry } from './recorder.js'
+ * @import { Steps, Gate } from './steps.js'
+ * @import { SessionHandle } from './session.js'
+ * @import { AssetInfo, TrackInfo } from '../../model/manifest.ts'
+ */
+
+/**
+ * What a video element was seen to do: an entry, with the init data of an 'encrypted' event.
+ * @typedef {{ entry: RecordedEntry, initData?: Uint8Array | null }} VideoItem
+ */
+
 const MEDIA_EVENTS = ['loadedmetadata', 'canplay', 'playing', 'waiting', 'pause', 'seeked', 'ended', 'stalled'];
 export const MILESTONES = [0.5, 1.0, 1.5];
 
+/** @param {HTMLVideoElement} v */
 export function videoState(v) {
-  return { currentTime: Math.round(v.currentTime * 1000) / 1000, readyState: v.readyState, paused: v.paused, networkState: v.networkState };
+  return {
+    currentTime: Math.round(v.currentTime * 1000) / 1000,
+    readyState: v.readyState,
+    paused: v.paused,
+    networkState: v.networkState,
+  };
 }
 
 /** A recorded <video>: media events, 'encrypted' (with init data), 'waitingforkey', errors, milestones. */
 export class VideoHandle {
+  /**
+   * @param {Recorder} rec
+   * @param {string} [label]
+   */
   constructor(rec, label = 'video') {
     this.rec = rec;
     this.label = label;
@@ -21,15 +44,23 @@ export class VideoHandle {
     Object.assign(this.video, { muted: true, playsInline: true, width: 320, height: 180 });
     this.video.style.cssText = 'width:320px;height:180px;display:block;background:#000';
     document.body.prepend(this.video);
+    /** @type {Witnessed<VideoItem>} */
     this.witnessed = new Witnessed(rec, label);
     const v = this.video;
     for (const name of MEDIA_EVENTS) v.addEventListener(name, () => this.#saw(name, { state: videoState(v) }));
-    v.addEventListener('encrypted', (e) => {
+    v.addEventListener('encrypted', (/** @type {MediaEncryptedEvent} */ e) => {
       const initData = e.initData ? new Uint8Array(e.initData) : null;
-      this.#saw('encrypted', { initDataType: e.initDataType, initData: initData ? describeBytes(initData) : null, state: videoState(v) }, { initData });
+      this.#saw(
+        'encrypted',
+        { initDataType: e.initDataType, initData: initData ? describeBytes(initData) : null, state: videoState(v) },
+        { initData },
+      );
     });
     v.addEventListener('waitingforkey', () => this.#saw('waitingforkey', { state: videoState(v) }));
-    v.addEventListener('error', () => this.#saw('error', { code: v.error?.code ?? null, message: v.error?.message ?? '', state: videoState(v) }));
+    v.addEventListener('error', () =>
+      this.#saw('error', { code: v.error?.code ?? null, message: v.error?.message ?? '', state: videoState(v) }),
+    );
+    /** @type {Set<number>} */
     const crossed = new Set();
     v.addEventListener('timeupdate', () => {
       for (const m of MILESTONES) {
@@ -41,54 +72,112 @@ export class VideoHandle {
     });
   }
 
+  /**
+   * @param {string} name
+   * @param {Record<string, unknown>} data
+   * @param {{ initData?: Uint8Array | null }} [extra]
+   */
   #saw(name, data, extra = {}) {
     const entry = this.rec.add({ type: 'event', target: this.label, name, data });
     this.witnessed.saw({ entry, ...extra });
   }
 
-  /** Waits for a recorded event (past or future) matching `match`; null after `timeoutMs`. */
+  /**
+   * Waits for a recorded event (past or future) matching `match`; null after `timeoutMs`.
+   * @param {string} what
+   * @param {(item: VideoItem) => unknown} match
+   * @param {number} [timeoutMs]
+   */
   waitFor(what, match, timeoutMs = 8000) {
     return this.witnessed.waitFor(what, match, timeoutMs, () => ({ state: videoState(this.video) }));
   }
 
+  /**
+   * @param {string} name
+   * @returns {(item: VideoItem) => boolean}
+   */
   event(name) {
     return (item) => item.entry.name === name;
   }
 
+  /**
+   * @param {number} seconds
+   * @param {number} [timeoutMs]
+   */
   progressPast(seconds, timeoutMs) {
-    return this.waitFor(`currentTime ≥ ${seconds}`, (i) => i.entry.name === 'progress' && i.entry.data.milestone >= seconds, timeoutMs);
+    return this.waitFor(
+      `currentTime ≥ ${seconds}`,
+      (i) => i.entry.name === 'progress' && i.entry.data.milestone >= seconds,
+      timeoutMs,
+    );
   }
 
-  /** Sets up MSE with one SourceBuffer per track and appends each whole file; records every step. */
+  /**
+   * Sets up MSE with one SourceBuffer per track and appends each whole file; records every step.
+   * @param {Pick<AssetInfo, 'tracks'>} asset
+   */
   async attachSource(asset) {
     if (typeof MediaSource === 'undefined') throw new PreconditionFailed('MediaSource is undefined');
     for (const track of asset.tracks) {
-      const supported = await this.rec.call('MediaSource', 'isTypeSupported', [track.contentType], () => MediaSource.isTypeSupported(track.contentType));
-      if (!supported) throw new PreconditionFailed(`MediaSource.isTypeSupported(${JSON.stringify(track.contentType)}) is false`);
+      const supported = await this.rec.call('MediaSource', 'isTypeSupported', [track.contentType], () =>
+        MediaSource.isTypeSupported(track.contentType),
+      );
+      if (!supported)
+        throw new PreconditionFailed(`MediaSource.isTypeSupported(${JSON.stringify(track.contentType)}) is false`);
     }
     const ms = new MediaSource();
     const opened = new Promise((resolve) => ms.addEventListener('sourceopen', resolve, { once: true }));
     this.video.src = URL.createObjectURL(ms);
     await opened;
+    /** @type {Array<[TrackInfo, SourceBuffer]>} */
     const buffers = [];
     for (const track of asset.tracks) {
-      const sb = await this.rec.call('mediaSource', 'addSourceBuffer', [track.contentType], () => ms.addSourceBuffer(track.contentType));
+      const sb = await this.rec.call('mediaSource', 'addSourceBuffer', [track.contentType], () =>
+        ms.addSourceBuffer(track.contentType),
+      );
       buffers.push([track, sb]);
     }
-    const bodies = await Promise.all(asset.tracks.map(async (t) => {
-      const res = await fetch(t.url);
-      if (!res.ok) throw new Error(`GET ${t.url} answered ${res.status}`);
-      return res.arrayBuffer();
-    }));
-    await Promise.all(buffers.map(([track, sb], i) => this.#append(track, sb, bodies[i])));
+    const bodies = await Promise.all(
+      asset.tracks.map(async (t) => {
+        const res = await fetch(t.url);
+        if (!res.ok) throw new Error(`GET ${t.url} answered ${res.status}`);
+        return res.arrayBuffer();
+      }),
+    );
+    await Promise.all(buffers.map(([track, sb], i) => this.#append(track, sb, /** @type {ArrayBuffer} */ (bodies[i]))));
     if (ms.readyState === 'open') await this.rec.call('mediaSource', 'endOfStream', [], () => ms.endOfStream());
   }
 
+  /**
+   * @param {TrackInfo} track
+   * @param {SourceBuffer} sb
+   * @param {ArrayBuffer} body
+   */
   async #append(track, sb, body) {
+    /** @type {Promise<void>} */
     const done = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new StepFailed(`appendBuffer(${track.type}) did not finish within 10 s`)), 10_000);
-      sb.addEventListener('updateend', () => { clearTimeout(timer); resolve(); }, { once: true });
-      sb.addEventListener('error', () => { clearTimeout(timer); reject(new StepFailed(`appendBuffer(${track.type}) failed: ${this.video.error?.message ?? 'SourceBuffer error'}`)); }, { once: true });
+      const timer = setTimeout(
+        () => reject(new StepFailed(`appendBuffer(${track.type}) did not finish within 10 s`)),
+        10_000,
+      );
+      sb.addEventListener(
+        'updateend',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+      sb.addEventListener(
+        'error',
+        () => {
+          clearTimeout(timer);
+          reject(
+            new StepFailed(`appendBuffer(${track.type}) failed: ${this.video.error?.message ?? 'SourceBuffer error'}`),
+          );
+        },
+        { once: true },
+      );
     });
     await this.rec.call('mediaSource', 'appendBuffer', [track.type, { bytes: body.byteLength }], () => {
       sb.appendBuffer(body);
@@ -104,19 +193,26 @@ export class VideoHandle {
     void this.rec.attempt(this.label, 'play', [], () => this.video.play());
   }
 
-  /** Pauses on the 1 s keyframe and records 'picture-ready': the test then photographs the element. */
+  /**
+   * Pauses on the 1 s keyframe and records 'picture-ready': the test then photographs the element.
+   * @param {number} [at]
+   */
   async holdFrame(at = 1.0) {
     const v = this.video;
+    /** @param {number} ms */
     const timeout = (ms) => new Promise((r) => setTimeout(() => r('timeout'), ms));
-    const nextFrame = () => (typeof v.requestVideoFrameCallback === 'function'
-      ? new Promise((resolve) => v.requestVideoFrameCallback((_now, meta) => resolve(meta.mediaTime)))
-      : Promise.resolve('unsupported'));
+    /** @returns {Promise<number | 'unsupported'>} */
+    const nextFrame = () =>
+      typeof v.requestVideoFrameCallback === 'function'
+        ? new Promise((resolve) => v.requestVideoFrameCallback((_now, meta) => resolve(meta.mediaTime)))
+        : Promise.resolve('unsupported');
     v.pause();
     // 'seeked' does not promise the new frame is on screen, and a frame of the interrupted playback can
     // still land after it (seen under load in headless Chromium: the 1.2 s frame stayed on screen). So
     // seek, let the pipeline settle, and seek to the same time again; each time listen for presented
     // frames before seeking, and stop at the first frame at `at`.
     let ok = false;
+    /** @type {number | null} */
     let mediaTime = null;
     for (let pass = 0; pass < 2; pass++) {
       let presented = nextFrame();
@@ -133,24 +229,27 @@ export class VideoHandle {
       if (pass === 0) await timeout(100);
     }
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    this.rec.note(this.label, ok ? 'picture-ready' : 'picture-not-ready', { selector: 'video', presentedMediaTime: mediaTime, state: videoState(v) });
+    this.rec.note(this.label, ok ? 'picture-ready' : 'picture-not-ready', {
+      selector: 'video',
+      presentedMediaTime: mediaTime,
+      state: videoState(v),
+    });
   }
-}
-
-
-/** A temporary-session configuration asking for exactly the asset's tracks, by init data type. */
-export function accessConfigFor(asset, initDataTypes = [asset.initDataType]) {
-  const caps = (type) => asset.tracks.filter((t) => t.type === type).map((t) => ({ contentType: t.contentType }));
-  return [{ initDataTypes, sessionTypes: ['temporary'], videoCapabilities: caps('video'), audioCapabilities: caps('audio') }];
 }
 
 /**
  * Answers every 'encrypted' event with a licensed session (one per distinct init data); `gate()`, if
  * given, makes the hold-back gate for each license. Returns the list of session promises, which grows
  * as events arrive.
+ * @param {Steps} h
+ * @param {VideoHandle} v
+ * @param {MediaKeys} mediaKeys
+ * @param {{ gate?: () => Gate }} [options]
  */
 export function licenseOnEncrypted(h, v, mediaKeys, { gate } = {}) {
+  /** @type {Promise<SessionHandle>[]} */
   const sessions = [];
+  /** @type {Set<string>} */
   const seen = new Set();
   v.video.addEventListener('encrypted', (event) => {
     if (!event.initData) return;

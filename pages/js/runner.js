@@ -1,3 +1,4 @@
+// @ts-check
 // Runs the one scenario a run names, then reports the page's timeline to the server, which is where
 // tests read it from (so any driver can run this page). Two ways in:
 // - runner.html?run=<id> runs at once (WebDriver, or a person debugging a run);
@@ -6,31 +7,75 @@
 //   hiding the page load.
 //   It runs at most one scenario: every scenario still gets a document nothing else has used.
 import { Recorder, PreconditionFailed, StepFailed } from './recorder.js';
-import { Harness, emeApiSurface } from './harness.js';
+import { Steps } from './steps.js';
 
-const statusLine = document.getElementById('status');
-const log = document.getElementById('log');
+/**
+ * @import { RunInfo } from './steps.js'
+ * @import { PageTimeline, RunOutcome } from '../../model/record.ts'
+ */
 
+const statusLine = /** @type {HTMLElement} */ (document.getElementById('status'));
+const log = /** @type {HTMLElement} */ (document.getElementById('log'));
+
+/** @param {string} text */
 function show(text) {
   statusLine.textContent = text;
 }
 
+/** What the page can see of the EME API surface, recorded once per run. */
+function emeApiSurface() {
+  /** @type {Record<string, string>} */
+  const kinds = {};
+  kinds['navigator.requestMediaKeySystemAccess'] = typeof navigator.requestMediaKeySystemAccess;
+  for (const name of [
+    'MediaKeys',
+    'MediaKeySession',
+    'MediaKeySystemAccess',
+    'MediaKeyStatusMap',
+    'MediaKeyMessageEvent',
+    'MediaEncryptedEvent',
+    'WebKitMediaKeys',
+    'MediaSource',
+  ]) {
+    kinds[name] = typeof (/** @type {any} */ (window)[name]);
+  }
+  kinds['HTMLMediaElement.prototype.setMediaKeys'] = typeof HTMLMediaElement.prototype.setMediaKeys;
+  return kinds;
+}
+
+/**
+ * @param {string} url
+ * @param {RequestInit} [init]
+ * @returns {Promise<any>}
+ */
 async function fetchJson(url, init) {
   const response = await fetch(url, init);
   const body = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${body?.message ?? ''}`);
+  if (!response.ok)
+    throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${body?.message ?? ''}`);
   return body;
 }
 
+/**
+ * @param {unknown} error
+ * @returns {RunOutcome}
+ */
 function outcomeOf(error) {
   if (error instanceof PreconditionFailed) return { status: 'precondition-failed', reason: error.message };
   if (error instanceof StepFailed) return { status: 'stopped', reason: error.message };
   // WebKit's stack carries no message line: lead with the message so the reason says what broke.
   const message = String(error);
-  const stack = typeof error?.stack === 'string' ? error.stack : '';
-  return { status: 'harness-error', reason: stack.includes(message) ? stack : [message, stack].filter(Boolean).join('\n') };
+  const stack = typeof (/** @type {any} */ (error)?.stack) === 'string' ? /** @type {any} */ (error).stack : '';
+  return {
+    status: 'harness-error',
+    reason: stack.includes(message) ? stack : [message, stack].filter(Boolean).join('\n'),
+  };
 }
 
+/**
+ * @param {string} runId
+ * @param {PageTimeline} timeline
+ */
 async function report(runId, timeline) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -70,19 +115,26 @@ function previousDocumentKept() {
   }
 }
 
+/** @param {string} runId */
 async function runScenario(runId) {
   const rec = new Recorder();
-  rec.listeners.add((e) => { log.textContent += `#${e.seq} ${e.t.toFixed(1)}ms ${e.type} ${e.target}.${e.name}\n`; });
+  rec.listeners.add((e) => {
+    log.textContent += `#${e.seq} ${e.t.toFixed(1)}ms ${e.type} ${e.target}.${e.name}\n`;
+  });
+  /** @type {RunOutcome} */
   let outcome;
   try {
     if (previousDocumentKept()) {
-      throw new Error('the previous document in this tab was kept in the back/forward cache, so its sessions may still be alive: isolation between scenarios is not assured');
+      throw new Error(
+        'the previous document in this tab was kept in the back/forward cache, so its sessions may still be alive: isolation between scenarios is not assured',
+      );
     }
+    /** @type {RunInfo} */
     const run = await fetchJson(`/api/runs/${runId}`);
     show(`running ${run.scenario}`);
     rec.note('runner', 'start', { scenario: run.scenario, module: run.module, params: run.params, keyIds: run.keyIds });
     const scenario = await import(`./scenarios/${run.module}.js`);
-    await scenario.run(new Harness(rec, run), run.params);
+    await scenario.run(new Steps(rec, run), run.params);
     outcome = { status: 'completed' };
   } catch (error) {
     outcome = outcomeOf(error);
@@ -99,6 +151,7 @@ async function runScenario(runId) {
   document.body.dataset.state = 'done';
 }
 
+/** @param {unknown} error */
 function fail(error) {
   show(`runner failed: ${error}`);
   document.body.dataset.state = 'failed';
@@ -109,7 +162,8 @@ if (runId) {
   runScenario(runId).catch(fail);
 } else {
   let started = false;
-  window.emeRunner = {
+  /** @type {any} */ (window).emeRunner = {
+    /** @param {unknown} id */
     start(id) {
       if (started) throw new Error('this runner page has already run a scenario; open a fresh one');
       if (typeof id !== 'string' || !id) throw new TypeError('emeRunner.start() needs a run id from POST /api/runs');

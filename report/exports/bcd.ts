@@ -47,7 +47,10 @@ import type { CompatReport, ScenarioResult } from '../../model/results.ts';
 // BCD's browser data
 
 /** What this module needs of BCD's `browsers` (a subset of @mdn/browser-compat-data's BrowserStatement). */
-export type BcdBrowsers = Record<string, { name: string; preview_name?: string; accepts_flags?: boolean; releases: Record<string, { status: string }> }>;
+export type BcdBrowsers = Record<
+  string,
+  { name: string; preview_name?: string; accepts_flags?: boolean; releases: Record<string, { status: string }> }
+>;
 
 let loaded: { version: string; browsers: BcdBrowsers } | null = null;
 
@@ -87,7 +90,12 @@ const STAND_IN_CHROMIUM =
   'Chromium stands in for Chrome: the same Blink and media code at the same version line; Chrome adds only build choices (Widevine, proprietary codecs), so build-dependent negatives are not exported';
 
 /** Browser identity → BCD id, first match wins; `id: null` means BCD has no such browser. */
-const BROWSER_TABLE: { when: (b: CompatReport['browser']) => boolean; id: string | null; standIn?: string; why?: string }[] = [
+const BROWSER_TABLE: {
+  when: (b: CompatReport['browser']) => boolean;
+  id: string | null;
+  standIn?: string;
+  why?: string;
+}[] = [
   { when: (b) => b.engine === 'chromium' && /^msedge/.test(b.channel ?? ''), id: 'edge' },
   { when: (b) => b.engine === 'chromium' && /^chrome/.test(b.channel ?? ''), id: 'chrome' },
   { when: (b) => b.engine === 'chromium', id: 'chrome', standIn: STAND_IN_CHROMIUM },
@@ -113,14 +121,23 @@ export function bcdTarget(r: CompatReport, browsers: BcdBrowsers): BcdTarget | {
   const parts = r.browser.version.split('.');
   const release = row.id === 'safari' ? `${parts[0]}.${parts[1] ?? '0'}` : parts[0]!;
   if (!/^\d+(\.\d+)*$/.test(release) || !data.releases[release]) {
-    return { omitted: `${row.id} ${release} (from ${r.browser.version}) is not a release in BCD's data for ${row.id}; update @mdn/browser-compat-data` };
+    return {
+      omitted: `${row.id} ${release} (from ${r.browser.version}) is not a release in BCD's data for ${row.id}; update @mdn/browser-compat-data`,
+    };
   }
   const flags = Object.entries(r.browser.prefs)
     .filter(([k]) => EME_PREF.test(k))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ type: 'preference' as const, name, value_to_set: String(value) }));
-  if (flags.length && !data.accepts_flags) return { omitted: `${row.id} takes no flags, but this profile sets ${flags.map((f) => f.name).join(', ')}` };
-  return { id: row.id, release, label: `${r.browser.project} (${r.browser.name} ${r.browser.version})`, standIn: row.standIn ?? null, flags };
+  if (flags.length && !data.accepts_flags)
+    return { omitted: `${row.id} takes no flags, but this profile sets ${flags.map((f) => f.name).join(', ')}` };
+  return {
+    id: row.id,
+    release,
+    label: `${r.browser.project} (${r.browser.name} ${r.browser.version})`,
+    standIn: row.standIn ?? null,
+    flags,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -149,28 +166,47 @@ export function featureName(raw: string): string {
   return raw.replace(SLUG, '_');
 }
 
-/** The page's API surface probe (pages/js/harness.js emeApiSurface) → BCD features. */
+/** The page's API surface probe (pages/js/runner.js emeApiSurface) → BCD features. */
 const API_SURFACE: { probe: string; path: string[]; spec: string }[] = [
-  { probe: 'navigator.requestMediaKeySystemAccess', path: ['Navigator', 'requestMediaKeySystemAccess'], spec: '#dom-navigator-requestmediakeysystemaccess' },
+  {
+    probe: 'navigator.requestMediaKeySystemAccess',
+    path: ['Navigator', 'requestMediaKeySystemAccess'],
+    spec: '#dom-navigator-requestmediakeysystemaccess',
+  },
   { probe: 'MediaKeys', path: ['MediaKeys'], spec: '#mediakeys-interface' },
   { probe: 'MediaKeySession', path: ['MediaKeySession'], spec: '#mediakeysession-interface' },
   { probe: 'MediaKeySystemAccess', path: ['MediaKeySystemAccess'], spec: '#mediakeysystemaccess-interface' },
   { probe: 'MediaKeyStatusMap', path: ['MediaKeyStatusMap'], spec: '#mediakeystatusmap-interface' },
   { probe: 'MediaKeyMessageEvent', path: ['MediaKeyMessageEvent'], spec: '#mediakeymessageevent' },
   { probe: 'MediaEncryptedEvent', path: ['MediaEncryptedEvent'], spec: '#dom-mediaencryptedevent' },
-  { probe: 'HTMLMediaElement.prototype.setMediaKeys', path: ['HTMLMediaElement', 'setMediaKeys'], spec: '#dom-htmlmediaelement-setmediakeys' },
+  {
+    probe: 'HTMLMediaElement.prototype.setMediaKeys',
+    path: ['HTMLMediaElement', 'setMediaKeys'],
+    spec: '#dom-htmlmediaelement-setmediakeys',
+  },
 ];
 
 /** Recorded calls, events and promises (page timeline target → interface) → BCD member features. */
 const MEMBERS: Record<string, { target: RegExp; members: Record<string, string> }> = {
-  Navigator: { target: /^navigator$/, members: { requestMediaKeySystemAccess: '#dom-navigator-requestmediakeysystemaccess' } },
+  Navigator: {
+    target: /^navigator$/,
+    members: { requestMediaKeySystemAccess: '#dom-navigator-requestmediakeysystemaccess' },
+  },
   MediaKeySystemAccess: {
     target: /^access$/,
-    members: { createMediaKeys: '#dom-mediakeysystemaccess-createmediakeys', getConfiguration: '#dom-mediakeysystemaccess-getconfiguration', keySystem: '#dom-mediakeysystemaccess-keysystem' },
+    members: {
+      createMediaKeys: '#dom-mediakeysystemaccess-createmediakeys',
+      getConfiguration: '#dom-mediakeysystemaccess-getconfiguration',
+      keySystem: '#dom-mediakeysystemaccess-keysystem',
+    },
   },
   MediaKeys: {
     target: /^mediaKeys$/,
-    members: { createSession: '#dom-mediakeys-createsession', setServerCertificate: '#dom-mediakeys-setservercertificate', getStatusForPolicy: '#dom-mediakeys-getstatusforpolicy' },
+    members: {
+      createSession: '#dom-mediakeys-createsession',
+      setServerCertificate: '#dom-mediakeys-setservercertificate',
+      getStatusForPolicy: '#dom-mediakeys-getstatusforpolicy',
+    },
   },
   MediaKeySession: {
     target: /^(?:[\w]+-)?s\d+$/,
@@ -187,7 +223,11 @@ const MEMBERS: Record<string, { target: RegExp; members: Record<string, string> 
   },
   HTMLMediaElement: {
     target: /^(?:[\w]+-)?video\d*$/,
-    members: { setMediaKeys: '#dom-htmlmediaelement-setmediakeys', encrypted_event: '#initdata-encountered', waitingforkey_event: '#wait-for-key' },
+    members: {
+      setMediaKeys: '#dom-htmlmediaelement-setmediakeys',
+      encrypted_event: '#initdata-encountered',
+      waitingforkey_event: '#wait-for-key',
+    },
   },
 };
 
@@ -196,21 +236,34 @@ const MEMBERS: Record<string, { target: RegExp; members: Record<string, string> 
  * supported; broken: not supported). Without: pass is support, fail is a partial implementation.
  * `buildDependent`: what a browser build may lack without its engine lacking it (codecs, CDMs).
  */
-export const BEHAVIOURS: { path: string[]; scenarios: string[]; check?: string; spec: string[]; description?: string; buildDependent?: boolean }[] = [
-  { path: ['HTMLMediaElement', 'waitingforkey_event'], scenarios: ['playback.waiting-for-key'], spec: ['#wait-for-key'] }, // BCD's own feature: no description
+export const BEHAVIOURS: {
+  path: string[];
+  scenarios: string[];
+  check?: string;
+  spec: string[];
+  description?: string;
+  buildDependent?: boolean;
+}[] = [
+  {
+    path: ['HTMLMediaElement', 'waitingforkey_event'],
+    scenarios: ['playback.waiting-for-key'],
+    spec: ['#wait-for-key'],
+  }, // BCD's own feature: no description
   {
     path: ['MediaKeySession', 'closed', 'reason_closed-by-application'],
     scenarios: ['lifecycle.temporary.keyids', 'lifecycle.temporary.cenc'],
     check: 'closed-by-application',
     spec: ['#session-closed'],
-    description: "<code>closed</code> resolves with the reason <code>'closed-by-application'</code> after <code>close()</code>",
+    description:
+      "<code>closed</code> resolves with the reason <code>'closed-by-application'</code> after <code>close()</code>",
   },
   {
     path: ['MediaKeySession', 'closed', 'reason_release-acknowledged'],
     scenarios: ['lifecycle.persistent-license'],
     check: 'release-acknowledged',
     spec: ['#session-closed'],
-    description: "<code>closed</code> resolves with the reason <code>'release-acknowledged'</code> once a license release is acknowledged",
+    description:
+      "<code>closed</code> resolves with the reason <code>'release-acknowledged'</code> once a license release is acknowledged",
   },
   {
     path: ['MediaKeys', 'createSession', 'sessionType_persistent-license'],
@@ -259,7 +312,13 @@ export function observe(r: CompatReport, standIn: boolean): Observation[] {
     const s = withEnv.find((x) => x.environment!.emeApi[a.probe] !== undefined);
     if (!s) continue;
     const kind = s.environment!.emeApi[a.probe]!;
-    out.push({ path: a.path, result: kind !== 'undefined', ...(kind === 'undefined' ? { note: note(s, `${a.probe} is undefined`) } : {}), spec: [a.spec], scenario: s });
+    out.push({
+      path: a.path,
+      result: kind !== 'undefined',
+      ...(kind === 'undefined' ? { note: note(s, `${a.probe} is undefined`) } : {}),
+      spec: [a.spec],
+      scenario: s,
+    });
   }
 
   // 2. Members the pages used: a call that returned, resolved or rejected shows the member exists; a
@@ -267,7 +326,7 @@ export function observe(r: CompatReport, standIn: boolean): Observation[] {
   //    EME where the spec hides it (insecure origins, sandboxed or policy-blocked frames); events and
   //    promises that fired exist.
   for (const s of r.scenarios) {
-    const entries = s.record.page?.entries ?? [];
+    const entries = s.record?.page?.entries ?? [];
     for (const e of entries) {
       const iface = Object.entries(MEMBERS).find(([, m]) => m.target.test(e.target));
       if (!iface) continue;
@@ -279,7 +338,10 @@ export function observe(r: CompatReport, standIn: boolean): Observation[] {
       let why: string | undefined;
       if (e.type === 'event' || e.type === 'promise') result = true;
       else if (e.type === 'result') {
-        const missing = e.outcome === 'threw' && e.error?.name === 'TypeError' && /not a function|is undefined/i.test(e.error.message);
+        const missing =
+          e.outcome === 'threw' &&
+          e.error?.name === 'TypeError' &&
+          /not a function|is undefined/i.test(e.error.message);
         if (missing && s.id.startsWith('context.')) continue;
         result = !missing;
         if (missing) why = `${e.error!.name}: ${e.error!.message}`;
@@ -289,41 +351,72 @@ export function observe(r: CompatReport, standIn: boolean): Observation[] {
   }
 
   // 3. Behaviour scenarios show.
-  for (const b of BEHAVIOURS) for (const s of r.scenarios.filter((x) => b.scenarios.includes(x.id))) {
-    const base = { path: b.path, spec: b.spec, ...(b.description ? { description: b.description } : {}), scenario: s };
-    let o: Observation;
-    if (HARNESS_TROUBLE.has(s.verdict)) o = { ...base, result: null, note: note(s, `${s.verdict}: ${s.reason}`) };
-    else if (s.verdict === 'unsupported') o = { ...base, result: false, note: note(s) };
-    else if (b.check) {
-      const c = s.checks.find((x) => x.id === b.check);
-      o = !c ? { ...base, result: null, note: note(s, `the run ended before checking "${b.check}"`) }
-        : c.ok ? { ...base, result: true }
-        : { ...base, result: false, note: note(s, `${c.title}: expected ${c.expected}; observed ${c.observed}`) };
-    } else o = s.verdict === 'pass' ? { ...base, result: true } : { ...base, result: true, partial: note(s) };
-    // A stand-in build lacking what the real browser adds at build time says nothing about that browser.
-    if (standIn && b.buildDependent && o.result === false) o = { ...o, result: null, note: `${o.note} (a stand-in build; not evidence for the browser it stands in for)` };
-    out.push(o);
-  }
+  for (const b of BEHAVIOURS)
+    for (const s of r.scenarios.filter((x) => b.scenarios.includes(x.id))) {
+      const base = {
+        path: b.path,
+        spec: b.spec,
+        ...(b.description ? { description: b.description } : {}),
+        scenario: s,
+      };
+      let o: Observation;
+      if (HARNESS_TROUBLE.has(s.verdict)) o = { ...base, result: null, note: note(s, `${s.verdict}: ${s.reason}`) };
+      else if (s.verdict === 'unsupported') o = { ...base, result: false, note: note(s) };
+      else if (b.check) {
+        const c = s.checks.find((x) => x.id === b.check);
+        o = !c
+          ? { ...base, result: null, note: note(s, `the run ended before checking "${b.check}"`) }
+          : c.ok
+            ? { ...base, result: true }
+            : { ...base, result: false, note: note(s, `${c.title}: expected ${c.expected}; observed ${c.observed}`) };
+      } else o = s.verdict === 'pass' ? { ...base, result: true } : { ...base, result: true, partial: note(s) };
+      // A stand-in build lacking what the real browser adds at build time says nothing about that browser.
+      if (standIn && b.buildDependent && o.result === false)
+        o = { ...o, result: null, note: `${o.note} (a stand-in build; not evidence for the browser it stands in for)` };
+      out.push(o);
+    }
 
   // 4. Key systems and init data types from the capability probes. Only Clear Key is part of every
   //    browser; other CDMs are bundled or downloaded per build and profile, so their absence is unknown,
   //    not "unsupported".
   for (const s of r.scenarios.filter((x) => x.id.startsWith('probe.'))) {
-    const findings = s.findings as { outcomes?: { keySystem: string; initDataType: string; supported: boolean }[] } | undefined;
+    const findings = s.findings as
+      | { outcomes?: { keySystem: string; initDataType: string; supported: boolean }[] }
+      | undefined;
     const outcomes = findings?.outcomes ?? [];
     const names = new Map<string, string>();
     for (const keySystem of new Set(outcomes.map((o) => o.keySystem))) {
       const slug = `keySystem_${featureName(keySystem)}`;
-      if (names.has(slug) && names.get(slug) !== keySystem) throw new Error(`key systems ${names.get(slug)} and ${keySystem} map to the same BCD feature name ${slug}`);
+      if (names.has(slug) && names.get(slug) !== keySystem)
+        throw new Error(`key systems ${names.get(slug)} and ${keySystem} map to the same BCD feature name ${slug}`);
       names.set(slug, keySystem);
       const mine = outcomes.filter((o) => o.keySystem === keySystem);
       const verdict = (supported: boolean, what: string): Pick<Observation, 'result' | 'note'> =>
-        supported ? { result: true } : keySystem === CLEAR_KEY ? { result: false, note: note(s, `${what} not supported`) } : { result: null, note: note(s, `${what} not available in this build and profile (a CDM outside the browser engine)`) };
-      out.push({ path: ['Navigator', 'requestMediaKeySystemAccess', slug], ...verdict(mine.some((o) => o.supported), keySystem), spec: KEY_SYSTEM_SPEC, description: `Key system <code>${keySystem}</code>`, scenario: s });
+        supported
+          ? { result: true }
+          : keySystem === CLEAR_KEY
+            ? { result: false, note: note(s, `${what} not supported`) }
+            : {
+                result: null,
+                note: note(s, `${what} not available in this build and profile (a CDM outside the browser engine)`),
+              };
+      out.push({
+        path: ['Navigator', 'requestMediaKeySystemAccess', slug],
+        ...verdict(
+          mine.some((o) => o.supported),
+          keySystem,
+        ),
+        spec: KEY_SYSTEM_SPEC,
+        description: `Key system <code>${keySystem}</code>`,
+        scenario: s,
+      });
       for (const type of new Set(mine.map((o) => o.initDataType))) {
         out.push({
           path: ['Navigator', 'requestMediaKeySystemAccess', slug, `initDataType_${featureName(type)}`],
-          ...verdict(mine.some((o) => o.initDataType === type && o.supported), `${keySystem} with init data type ${type}`),
+          ...verdict(
+            mine.some((o) => o.initDataType === type && o.supported),
+            `${keySystem} with init data type ${type}`,
+          ),
           spec: KEY_SYSTEM_SPEC,
           description: `Init data type <code>${type}</code> with <code>${keySystem}</code>`,
           scenario: s,
@@ -367,7 +460,10 @@ export function combine(observations: Observation[]): FeatureResult[] {
 }
 
 /** A report's BCD target and combined feature results, or why it speaks for no BCD browser. */
-export function bcdFeatures(r: CompatReport, browsers: BcdBrowsers): { target: BcdTarget; features: FeatureResult[] } | { omitted: string } {
+export function bcdFeatures(
+  r: CompatReport,
+  browsers: BcdBrowsers,
+): { target: BcdTarget; features: FeatureResult[] } | { omitted: string } {
   const target = bcdTarget(r, browsers);
   if ('omitted' in target) return target;
   return { target, features: combine(observe(r, target.standIn !== null)) };
@@ -383,7 +479,14 @@ export type SimpleStatement = {
   partial_implementation?: true;
   notes?: string | string[];
 };
-type CompatNode = { __compat?: { description?: string; spec_url: string | string[]; support: Record<string, SimpleStatement | SimpleStatement[]>; status: { experimental: boolean; standard_track: boolean; deprecated: boolean } } } & { [name: string]: unknown };
+type CompatNode = {
+  __compat?: {
+    description?: string;
+    spec_url: string | string[];
+    support: Record<string, SimpleStatement | SimpleStatement[]>;
+    status: { experimental: boolean; standard_track: boolean; deprecated: boolean };
+  };
+} & { [name: string]: unknown };
 
 export interface BcdExport {
   /** The BCD data: `{ api: { ... } }`. */
@@ -395,7 +498,8 @@ export interface BcdExport {
 const versionKey = (v: string) => v.split('.').map(Number);
 function compareVersions(a: string, b: string): number {
   const [x, y] = [versionKey(a), versionKey(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
 }
 
@@ -410,14 +514,21 @@ function notesValue(notes: string[]): Pick<SimpleStatement, 'notes'> {
  * tested, so never "since N"). Partial when the newest supporting build is partial.
  */
 function statement(results: { target: BcdTarget; feature: FeatureResult }[], flags: BcdFlag[]): SimpleStatement | null {
-  const known = results.filter((x) => x.feature.result !== null).sort((a, b) => compareVersions(a.target.release, b.target.release));
+  const known = results
+    .filter((x) => x.feature.result !== null)
+    .sort((a, b) => compareVersions(a.target.release, b.target.release));
   if (!known.length) return null;
   const yes = known.filter((x) => x.feature.result === true);
   const flagPart = flags.length ? { flags } : {};
   if (!yes.length) return { version_added: false, ...flagPart, ...notesValue(known.flatMap((x) => x.feature.notes)) };
   const newest = yes.at(-1)!;
-  const later = known.filter((x) => x.feature.result === false && compareVersions(x.target.release, yes[0]!.target.release) > 0);
-  const notes = [...newest.feature.partial, ...later.map((x) => `Not supported in ${x.target.label}: ${x.feature.notes.join('; ') || 'see the report'}`)];
+  const later = known.filter(
+    (x) => x.feature.result === false && compareVersions(x.target.release, yes[0]!.target.release) > 0,
+  );
+  const notes = [
+    ...newest.feature.partial,
+    ...later.map((x) => `Not supported in ${x.target.label}: ${x.feature.notes.join('; ') || 'see the report'}`),
+  ];
   return {
     version_added: `≤${yes[0]!.target.release}`,
     ...flagPart,
@@ -430,14 +541,21 @@ const STATUS = { experimental: false, standard_track: true, deprecated: false };
 
 function sortKeys(node: Record<string, unknown>): Record<string, unknown> {
   const keys = Object.keys(node).sort((a, b) => (a === '__compat' ? -1 : b === '__compat' ? 1 : a.localeCompare(b)));
-  return Object.fromEntries(keys.map((k) => [k, k === '__compat' ? node[k] : sortKeys(node[k] as Record<string, unknown>)]));
+  return Object.fromEntries(
+    keys.map((k) => [k, k === '__compat' ? node[k] : sortKeys(node[k] as Record<string, unknown>)]),
+  );
 }
 
 /** BCD data for the browsers of a run; several reports of one BCD browser are merged into its statements. */
 export function toBcd(reports: CompatReport[], browsers: BcdBrowsers = loadBcdBrowsers().browsers): BcdExport {
   const omitted: BcdExport['omitted'] = [];
   // feature path → BCD id → flags key → results
-  type Row = { path: string[]; spec: Set<string>; description?: string; byBrowser: Map<string, Map<string, { target: BcdTarget; feature: FeatureResult }[]>> };
+  type Row = {
+    path: string[];
+    spec: Set<string>;
+    description?: string;
+    byBrowser: Map<string, Map<string, { target: BcdTarget; feature: FeatureResult }[]>>;
+  };
   const table = new Map<string, Row>();
   for (const r of reports) {
     const mapped = bcdFeatures(r, browsers);
@@ -449,7 +567,7 @@ export function toBcd(reports: CompatReport[], browsers: BcdBrowsers = loadBcdBr
     for (const f of mapped.features) {
       const key = f.path.join('.');
       const row: Row = table.get(key) ?? { path: f.path, spec: new Set<string>(), byBrowser: new Map() };
-      f.spec.forEach((a) => row.spec.add(a));
+      for (const a of f.spec) row.spec.add(a);
       if (!row.description && f.description) row.description = f.description;
       const byFlags = row.byBrowser.get(mapped.target.id) ?? new Map();
       byFlags.set(flagsKey, [...(byFlags.get(flagsKey) ?? []), { target: mapped.target, feature: f }]);
@@ -464,7 +582,8 @@ export function toBcd(reports: CompatReport[], browsers: BcdBrowsers = loadBcdBr
     for (const [id, byFlags] of [...row.byBrowser.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const unflagged = statement(byFlags.get('[]') ?? [], []);
       // A flag statement says what the preference adds: only support the default profile lacks.
-      const fullySupported = unflagged !== null && typeof unflagged.version_added === 'string' && !unflagged.partial_implementation;
+      const fullySupported =
+        unflagged !== null && typeof unflagged.version_added === 'string' && !unflagged.partial_implementation;
       const flagged = [...byFlags.entries()]
         .filter(([k]) => k !== '[]')
         .map(([k, list]) => statement(list, JSON.parse(k) as BcdFlag[]))
@@ -498,9 +617,20 @@ const FEATURE_NAME = /^[a-zA-Z_0-9\-$@]*$/;
 const VERSION = /^(≤?(\d+)(\.\d+)*|preview)$/;
 const SPEC_URL = /^https:\/\/[^#]+#.+/;
 
-const Flag = z.strictObject({ type: z.enum(['preference', 'runtime_flag']), name: z.string().min(1), value_to_set: z.string().optional() });
-const Notes = z.union([z.string().min(1), z.array(z.string().min(1)).min(2, 'notes as an array needs 2+ strings (use a string for one)')]);
-const VersionValue = z.union([z.string().regex(VERSION, 'not a BCD version (N, N.N, ≤N or preview)'), z.boolean(), z.null()]);
+const Flag = z.strictObject({
+  type: z.enum(['preference', 'runtime_flag']),
+  name: z.string().min(1),
+  value_to_set: z.string().optional(),
+});
+const Notes = z.union([
+  z.string().min(1),
+  z.array(z.string().min(1)).min(2, 'notes as an array needs 2+ strings (use a string for one)'),
+]);
+const VersionValue = z.union([
+  z.string().regex(VERSION, 'not a BCD version (N, N.N, ≤N or preview)'),
+  z.boolean(),
+  z.null(),
+]);
 const Simple = z
   .strictObject({
     version_added: VersionValue,
@@ -513,12 +643,18 @@ const Simple = z
     partial_implementation: z.literal(true).optional(),
     notes: Notes.optional(),
   })
-  .refine((s) => !s.partial_implementation || s.notes !== undefined, { message: 'partial_implementation: true requires notes', path: ['notes'] });
+  .refine((s) => !s.partial_implementation || s.notes !== undefined, {
+    message: 'partial_implementation: true requires notes',
+    path: ['notes'],
+  });
 const StatementArray = z.array(Simple).min(2, 'a statement array needs 2+ statements (use an object for one)');
 const SpecUrl = z.string().regex(SPEC_URL, 'spec_url must be https with a #fragment');
 const Compat = z.strictObject({
   description: z.string().optional(),
-  mdn_url: z.string().regex(/^https:\/\/developer\.mozilla\.org\/docs\//).optional(),
+  mdn_url: z
+    .string()
+    .regex(/^https:\/\/developer\.mozilla\.org\/docs\//)
+    .optional(),
   spec_url: z.union([SpecUrl, z.array(SpecUrl).min(2)]).optional(),
   tags: z.array(z.string()).min(1).optional(),
   source_file: z.string().optional(),
@@ -539,7 +675,8 @@ export function bcdProblems(data: unknown, rules: BcdRules): string[] {
   const requireRanged = rules.requireRanged ?? true;
   if (!data || typeof data !== 'object' || Array.isArray(data)) return ['the file is not a JSON object'];
   const top = Object.keys(data);
-  if (top.length !== 1) problems.push(`a BCD file has exactly one top-level key; found ${top.length}: ${top.join(', ') || 'none'}`);
+  if (top.length !== 1)
+    problems.push(`a BCD file has exactly one top-level key; found ${top.length}: ${top.join(', ') || 'none'}`);
 
   const checkVersion = (where: string, browser: string, field: string, v: unknown) => {
     if (typeof v !== 'string') return;
@@ -549,8 +686,12 @@ export function bcdProblems(data: unknown, rules: BcdRules): string[] {
       return;
     }
     const bare = v.replace(/^≤/, '');
-    if (!releases[bare]) problems.push(`${where}: ${field} ${JSON.stringify(v)} is not a release of ${browser} in BCD's data`);
-    if (requireRanged && field === 'version_added' && !v.startsWith('≤')) problems.push(`${where}: version_added ${JSON.stringify(v)} claims support since that release; only "≤${bare}" (supported in ${bare}, maybe earlier) is known`);
+    if (!releases[bare])
+      problems.push(`${where}: ${field} ${JSON.stringify(v)} is not a release of ${browser} in BCD's data`);
+    if (requireRanged && field === 'version_added' && !v.startsWith('≤'))
+      problems.push(
+        `${where}: version_added ${JSON.stringify(v)} claims support since that release; only "≤${bare}" (supported in ${bare}, maybe earlier) is known`,
+      );
   };
 
   const walk = (node: unknown, path: string[]) => {
@@ -563,7 +704,8 @@ export function bcdProblems(data: unknown, rules: BcdRules): string[] {
       if (key === '__compat') {
         const parsed = Compat.safeParse(value);
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) problems.push(`${where}.__compat${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`);
+          for (const issue of parsed.error.issues)
+            problems.push(`${where}.__compat${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`);
           continue;
         }
         for (const [browser, raw] of Object.entries(parsed.data.support)) {
@@ -573,16 +715,22 @@ export function bcdProblems(data: unknown, rules: BcdRules): string[] {
           }
           const statement = Array.isArray(raw) ? StatementArray.safeParse(raw) : Simple.safeParse(raw);
           if (!statement.success) {
-            for (const issue of statement.error.issues) problems.push(`${where}.__compat.support.${browser}${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`);
+            for (const issue of statement.error.issues)
+              problems.push(
+                `${where}.__compat.support.${browser}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`,
+              );
             continue;
           }
           const st = statement.data;
           for (const [i, s] of (Array.isArray(st) ? st : [st]).entries()) {
             const at = `${where}.__compat.support.${browser}${Array.isArray(st) ? `[${i}]` : ''}`;
-            if (Array.isArray(st) && s.version_added === false) problems.push(`${at}: version_added: false cannot be in an array of statements`);
+            if (Array.isArray(st) && s.version_added === false)
+              problems.push(`${at}: version_added: false cannot be in an array of statements`);
             const extra = Object.keys(s).filter((k) => !['version_added', 'notes', 'impl_url'].includes(k));
-            if (s.version_added === false && extra.length) problems.push(`${at}: says no support but has ${extra.join(', ')}, which suggest support`);
-            if (s.version_last !== undefined) problems.push(`${at}: version_last is generated by BCD's build, never written by hand`);
+            if (s.version_added === false && extra.length)
+              problems.push(`${at}: says no support but has ${extra.join(', ')}, which suggest support`);
+            if (s.version_last !== undefined)
+              problems.push(`${at}: version_last is generated by BCD's build, never written by hand`);
             checkVersion(at, browser, 'version_added', s.version_added);
             checkVersion(at, browser, 'version_removed', s.version_removed);
             if (s.flags && !rules.browsers[browser]!.accepts_flags) problems.push(`${at}: ${browser} takes no flags`);
@@ -591,14 +739,17 @@ export function bcdProblems(data: unknown, rules: BcdRules): string[] {
         continue;
       }
       if (!FEATURE_NAME.test(key)) {
-        problems.push(`${where}: feature name ${JSON.stringify(key)} has characters BCD does not allow (only a-z A-Z 0-9 _ - $ @)`);
+        problems.push(
+          `${where}: feature name ${JSON.stringify(key)} has characters BCD does not allow (only a-z A-Z 0-9 _ - $ @)`,
+        );
         continue;
       }
       walk(value, [...path, key]);
     }
   };
   for (const key of top) {
-    if (!FEATURE_NAME.test(key) || key === '__compat') problems.push(`top-level key ${JSON.stringify(key)} is not a BCD feature name`);
+    if (!FEATURE_NAME.test(key) || key === '__compat')
+      problems.push(`top-level key ${JSON.stringify(key)} is not a BCD feature name`);
     else walk((data as Record<string, unknown>)[key], [key]);
   }
   return problems;

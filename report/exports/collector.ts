@@ -18,7 +18,8 @@ import { bcdFeatures, loadBcdBrowsers, type BcdBrowsers, type BcdTarget } from '
 
 export const COLLECTOR_EXPOSURES = ['Window', 'Worker', 'SharedWorker', 'ServiceWorker', 'WebAssembly'] as const;
 /** A BCD feature path: a category, then feature names (no dots inside a name). */
-const BCD_PATH = /^(api|css|html|http|javascript|manifests|mathml|mediatypes|svg|webassembly|webdriver|webextensions)(\.[a-zA-Z_0-9\-$@]+)+$/;
+const BCD_PATH =
+  /^(api|css|html|http|javascript|manifests|mathml|mediatypes|svg|webassembly|webdriver|webextensions)(\.[a-zA-Z_0-9\-$@]+)+$/;
 
 export const CollectorTestResult = z.strictObject({
   exposure: z.enum(COLLECTOR_EXPOSURES),
@@ -36,7 +37,10 @@ export const CollectorReport = z
     userAgent: z.string().min(1),
   })
   // update-bcd's getSupportMap throws on a report with no results at all.
-  .refine((r) => Object.values(r.results).some((list) => list.length > 0), { message: 'a report needs at least one result', path: ['results'] });
+  .refine((r) => Object.values(r.results).some((list) => list.length > 0), {
+    message: 'a report needs at least one result',
+    path: ['results'],
+  });
 export type CollectorReport = z.infer<typeof CollectorReport>;
 
 /** The release the user agent names, as ua-parser-js would read it for each BCD browser. */
@@ -61,30 +65,51 @@ export interface CollectorOptions {
 }
 
 /** The collector report for one browser report, or why update-bcd must not get one. */
-export function toCollectorReport(r: CompatReport, options: CollectorOptions = {}): { report: CollectorReport } | { omitted: string } {
+export function toCollectorReport(
+  r: CompatReport,
+  options: CollectorOptions = {},
+): { report: CollectorReport } | { omitted: string } {
   const mapped = bcdFeatures(r, options.browsers ?? loadBcdBrowsers().browsers);
   if ('omitted' in mapped) return mapped;
   const target: BcdTarget = mapped.target;
   if (target.flags.length) {
-    return { omitted: `the profile sets ${target.flags.map((f) => `${f.name}=${f.value_to_set}`).join(', ')}; the collector format cannot say so, and update-bcd would take these results for ${target.id} ${target.release}'s default behaviour` };
+    return {
+      omitted: `the profile sets ${target.flags.map((f) => `${f.name}=${f.value_to_set}`).join(', ')}; the collector format cannot say so, and update-bcd would take these results for ${target.id} ${target.release}'s default behaviour`,
+    };
   }
   const rawUa = r.browser.userAgent ?? r.scenarios.find((s) => s.environment)?.environment?.userAgent ?? null;
   if (!rawUa) return { omitted: 'no page reported a user agent, and update-bcd identifies the browser by it alone' };
   const userAgent = reportedUserAgent(rawUa);
   const named = UA_RELEASE[target.id]?.(userAgent) ?? null;
   if (named !== target.release) {
-    return { omitted: `the user agent names ${target.id} ${named ?? '(not recognised)'}, not the tested ${target.id} ${target.release}: update-bcd would file the results under the wrong browser or release` };
+    return {
+      omitted: `the user agent names ${target.id} ${named ?? '(not recognised)'}, not the tested ${target.id} ${target.release}: update-bcd would file the results under the wrong browser or release`,
+    };
   }
   const origin = r.scenarios.find((s) => s.environment)?.environment?.origin;
   if (!origin) return { omitted: 'no page reported its origin' };
   const results: Record<string, CollectorTestResult[]> = {};
   for (const f of [...mapped.features].sort((a, b) => a.path.join('.').localeCompare(b.path.join('.')))) {
-    const page = runnerUrl(f.scenario.environment?.origin ?? origin, f.scenario.record.meta.id);
-    const message = f.result === true ? (f.partial.length ? `partial implementation: ${f.partial.join('; ')}` : undefined) : f.notes.join('; ') || undefined;
-    (results[page] ??= []).push({ exposure: 'Window', name: `api.${f.path.join('.')}`, result: f.result, ...(message ? { message } : {}) });
+    // A test that died before it had a run (record null) is filed under the runner page without a run id.
+    const page = runnerUrl(f.scenario.environment?.origin ?? origin, f.scenario.record?.meta.id);
+    const message =
+      f.result === true
+        ? f.partial.length
+          ? `partial implementation: ${f.partial.join('; ')}`
+          : undefined
+        : f.notes.join('; ') || undefined;
+    (results[page] ??= []).push({
+      exposure: 'Window',
+      name: `api.${f.path.join('.')}`,
+      result: f.result,
+      ...(message ? { message } : {}),
+    });
   }
   const report = { __version: `${r.tool.version}-eme-compat`, results, extensions: [], userAgent };
   const parsed = CollectorReport.safeParse(report);
-  if (!parsed.success) throw new Error(`collector report for ${r.browser.project} does not match the collector's Report type: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(
+      `collector report for ${r.browser.project} does not match the collector's Report type: ${z.prettifyError(parsed.error)}`,
+    );
   return { report: parsed.data };
 }

@@ -19,7 +19,25 @@ import type { CompatReport, ScenarioResult } from '../../model/results.ts';
 export const WPT_TEST_STATUSES = ['OK', 'ERROR', 'TIMEOUT', 'CRASH', 'PRECONDITION_FAILED', 'SKIP'] as const;
 export const WPT_SUBTEST_STATUSES = ['PASS', 'FAIL', 'TIMEOUT', 'NOTRUN', 'PRECONDITION_FAILED'] as const;
 /** Product names wpt.fyi knows (its browser names; the first six are the ones this harness can produce). */
-export const WPT_FYI_PRODUCTS = ['chrome', 'chromium', 'edge', 'firefox', 'safari', 'webkitgtk', 'wpewebkit', 'servo', 'ladybird', 'deno', 'node.js', 'android_webview', 'chrome_android', 'chrome_ios', 'firefox_android', 'uc', 'wktr'] as const;
+export const WPT_FYI_PRODUCTS = [
+  'chrome',
+  'chromium',
+  'edge',
+  'firefox',
+  'safari',
+  'webkitgtk',
+  'wpewebkit',
+  'servo',
+  'ladybird',
+  'deno',
+  'node.js',
+  'android_webview',
+  'chrome_android',
+  'chrome_ios',
+  'firefox_android',
+  'uc',
+  'wktr',
+] as const;
 /** wpt.fyi's release channels (results-processor CHANNEL_TO_LABEL maps them to stable/beta/experimental). */
 export const WPT_FYI_CHANNELS = ['stable', 'beta', 'dev', 'nightly', 'experimental'] as const;
 export const WPT_FYI_OS = ['linux', 'mac', 'windows', 'android'] as const;
@@ -38,7 +56,9 @@ const Subtest = z
     expected: z.enum(WPT_SUBTEST_STATUSES).optional(),
     known_intermittent: z.array(z.enum(WPT_SUBTEST_STATUSES)).optional(),
   })
-  .refine((s) => s.expected === undefined || s.expected !== s.status, { message: '`expected` equal to `status` (wptrunner omits it then; mozlog would count the subtest as unexpected)' });
+  .refine((s) => s.expected === undefined || s.expected !== s.status, {
+    message: '`expected` equal to `status` (wptrunner omits it then; mozlog would count the subtest as unexpected)',
+  });
 
 const Result = z
   .strictObject({
@@ -52,20 +72,29 @@ const Result = z
     subtests: z.array(Subtest),
   })
   .superRefine((r, ctx) => {
-    if (r.expected !== undefined && r.expected === r.status) ctx.addIssue({ code: 'custom', path: ['expected'], message: '`expected` equal to `status`' });
-    if (r.known_intermittent && r.expected === undefined) ctx.addIssue({ code: 'custom', path: ['known_intermittent'], message: 'known_intermittent without expected' });
+    if (r.expected !== undefined && r.expected === r.status)
+      ctx.addIssue({ code: 'custom', path: ['expected'], message: '`expected` equal to `status`' });
+    if (r.known_intermittent && r.expected === undefined)
+      ctx.addIssue({ code: 'custom', path: ['known_intermittent'], message: 'known_intermittent without expected' });
     const names = r.subtests.map((s) => s.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) ctx.addIssue({ code: 'custom', path: ['subtests'], message: `duplicate subtest name ${JSON.stringify(dup)}` });
+    if (dup)
+      ctx.addIssue({ code: 'custom', path: ['subtests'], message: `duplicate subtest name ${JSON.stringify(dup)}` });
   });
 
 /** run_info as wpt.fyi reads it: four required keys, wpt.fyi's vocabularies, any extra scalar keys. */
 export const WptRunInfo = z
   .object({
-    product: z.enum(WPT_FYI_PRODUCTS, { error: (i) => `product ${JSON.stringify(i.input)} is not a wpt.fyi product name` }),
+    product: z.enum(WPT_FYI_PRODUCTS, {
+      error: (i) => `product ${JSON.stringify(i.input)} is not a wpt.fyi product name`,
+    }),
     browser_version: z.string().min(1),
-    os: z.enum(WPT_FYI_OS, { error: (i) => `os ${JSON.stringify(i.input)} is not one of wpt.fyi's ${WPT_FYI_OS.join(', ')}` }),
-    revision: z.string().regex(/^[0-9a-f]{40}$/, 'revision must be the full 40-character commit (wpt.fyi refuses anything shorter)'),
+    os: z.enum(WPT_FYI_OS, {
+      error: (i) => `os ${JSON.stringify(i.input)} is not one of wpt.fyi's ${WPT_FYI_OS.join(', ')}`,
+    }),
+    revision: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'revision must be the full 40-character commit (wpt.fyi refuses anything shorter)'),
     os_version: z.string().min(1).optional(),
     browser_channel: z.enum(WPT_FYI_CHANNELS).optional(),
   })
@@ -79,7 +108,8 @@ export const WptReportSchema = z
     results: z.array(Result).min(1),
   })
   .superRefine((r, ctx) => {
-    if (r.time_end < r.time_start) ctx.addIssue({ code: 'custom', path: ['time_end'], message: 'time_end before time_start' });
+    if (r.time_end < r.time_start)
+      ctx.addIssue({ code: 'custom', path: ['time_end'], message: 'time_end before time_start' });
     const tests = r.results.map((x) => x.test);
     const dup = tests.find((t, i) => tests.indexOf(t) !== i);
     // wpt.fyi's summarize() raises ConflictingDataError on a test that appears twice.
@@ -90,7 +120,8 @@ export type WptReport = z.infer<typeof WptReportSchema>;
 /** Parses a wptreport as wpt.fyi would accept it; throws with every problem otherwise. */
 export function parseWptReport(value: unknown, source = 'wptreport'): WptReport {
   const parsed = WptReportSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`${source} is not a wptreport wpt.fyi accepts: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(`${source} is not a wptreport wpt.fyi accepts: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
@@ -115,13 +146,41 @@ const TEST_STATUS: Record<Verdict, TestStatus> = {
  *   branch that becomes the next release (Playwright pins Chromium beta-branch builds and Firefox beta):
  *   `beta`.
  */
-const PRODUCT_TABLE: { when: (b: BrowserIdentity) => boolean; product: Product; channel: (b: BrowserIdentity) => Channel }[] = [
-  { when: (b) => b.engine === 'chromium' && /^msedge/.test(b.channel ?? ''), product: 'edge', channel: (b) => channelSuffix(b.channel!) },
-  { when: (b) => b.engine === 'chromium' && /^chrome/.test(b.channel ?? ''), product: 'chrome', channel: (b) => channelSuffix(b.channel!) },
-  { when: (b) => b.engine === 'chromium' && b.channel === null, product: 'chromium', channel: (b) => (b.executablePath || b.driver === 'webdriver' ? 'stable' : 'beta') },
-  { when: (b) => b.engine === 'firefox' && (b.channel === null || /^moz-firefox/.test(b.channel)), product: 'firefox', channel: (b) => (b.channel ? channelSuffix(b.channel) : b.executablePath ? 'stable' : 'beta') },
-  { when: (b) => b.engine === 'webkit' && /^minibrowser$/i.test(b.name), product: 'webkitgtk', channel: () => 'stable' },
-  { when: (b) => b.engine === 'webkit' && /^safari$/i.test(b.name), product: 'safari', channel: (b) => (/preview/i.test(b.version) ? 'experimental' : 'stable') },
+const PRODUCT_TABLE: {
+  when: (b: BrowserIdentity) => boolean;
+  product: Product;
+  channel: (b: BrowserIdentity) => Channel;
+}[] = [
+  {
+    when: (b) => b.engine === 'chromium' && /^msedge/.test(b.channel ?? ''),
+    product: 'edge',
+    channel: (b) => channelSuffix(b.channel!),
+  },
+  {
+    when: (b) => b.engine === 'chromium' && /^chrome/.test(b.channel ?? ''),
+    product: 'chrome',
+    channel: (b) => channelSuffix(b.channel!),
+  },
+  {
+    when: (b) => b.engine === 'chromium' && b.channel === null,
+    product: 'chromium',
+    channel: (b) => (b.executablePath || b.driver === 'webdriver' ? 'stable' : 'beta'),
+  },
+  {
+    when: (b) => b.engine === 'firefox' && (b.channel === null || /^moz-firefox/.test(b.channel)),
+    product: 'firefox',
+    channel: (b) => (b.channel ? channelSuffix(b.channel) : b.executablePath ? 'stable' : 'beta'),
+  },
+  {
+    when: (b) => b.engine === 'webkit' && /^minibrowser$/i.test(b.name),
+    product: 'webkitgtk',
+    channel: () => 'stable',
+  },
+  {
+    when: (b) => b.engine === 'webkit' && /^safari$/i.test(b.name),
+    product: 'safari',
+    channel: (b) => (/preview/i.test(b.version) ? 'experimental' : 'stable'),
+  },
 ];
 
 function channelSuffix(channel: string): Channel {
@@ -134,7 +193,10 @@ function channelSuffix(channel: string): Channel {
 /** The wpt.fyi product and channel of a browser; throws for one wpt.fyi has no name for. */
 export function wptProduct(b: BrowserIdentity): { product: Product; channel: Channel } {
   const row = PRODUCT_TABLE.find((r) => r.when(b));
-  if (!row) throw new Error(`no wpt.fyi product for ${b.engine} browser "${b.name}" (channel ${b.channel ?? 'none'}, project ${b.project})`);
+  if (!row)
+    throw new Error(
+      `no wpt.fyi product for ${b.engine} browser "${b.name}" (channel ${b.channel ?? 'none'}, project ${b.project})`,
+    );
   return { product: row.product, channel: row.channel(b) };
 }
 
@@ -146,8 +208,13 @@ export function wptProduct(b: BrowserIdentity): { product: Product; channel: Cha
  * the NT major version. macOS: none (Darwin's kernel version is not the macOS version).
  */
 export function wptOs(description: string): { os: Os; os_version?: string } {
-  const m = /^(.*?)\s*\((Linux|Darwin|Windows_NT) ([^()]*)\)\s*$/.exec(description) ?? /^()(Linux|Darwin|Windows_NT) (\S+)$/.exec(description);
-  if (!m) throw new Error(`cannot tell wpt.fyi's os from ${JSON.stringify(description)} (expected "<distribution> (Linux <release>)", "Darwin <release>" or "Windows_NT <release>")`);
+  const m =
+    /^(.*?)\s*\((Linux|Darwin|Windows_NT) ([^()]*)\)\s*$/.exec(description) ??
+    /^()(Linux|Darwin|Windows_NT) (\S+)$/.exec(description);
+  if (!m)
+    throw new Error(
+      `cannot tell wpt.fyi's os from ${JSON.stringify(description)} (expected "<distribution> (Linux <release>)", "Darwin <release>" or "Windows_NT <release>")`,
+    );
   const [, pretty, kernel, release] = m as unknown as [string, string, string, string];
   if (kernel === 'Linux') {
     const version = /\b(\d+(?:\.\d+)?)/.exec(pretty)?.[1];
@@ -167,9 +234,14 @@ function expectedTestStatuses(s: ScenarioResult): TestStatus[] {
  * A check's subtest. A `must` check is expected to PASS, or may FAIL when the scenario is expected to
  * fail; an `advisory` check records a deviation real CDMs may show, so either status is expected.
  */
-function subtest(s: ScenarioResult, c: ScenarioResult['checks'][number], name: string): WptReport['results'][number]['subtests'][number] {
+function subtest(
+  s: ScenarioResult,
+  c: ScenarioResult['checks'][number],
+  name: string,
+): WptReport['results'][number]['subtests'][number] {
   const status: SubtestStatus = c.ok ? 'PASS' : 'FAIL';
-  const expected: SubtestStatus[] = c.level === 'advisory' ? ['PASS', 'FAIL'] : s.expected.verdicts.includes('fail') ? ['FAIL', 'PASS'] : ['PASS'];
+  const expected: SubtestStatus[] =
+    c.level === 'advisory' ? ['PASS', 'FAIL'] : s.expected.verdicts.includes('fail') ? ['FAIL', 'PASS'] : ['PASS'];
   return {
     name,
     status,
@@ -181,7 +253,9 @@ function subtest(s: ScenarioResult, c: ScenarioResult['checks'][number], name: s
 /** Subtest names are unique within a test (wptrunner keys on them); a repeated title gets its check id. */
 function subtestNames(checks: ScenarioResult['checks']): string[] {
   const titles = checks.map((c) => c.title);
-  return checks.map((c, i) => (titles.indexOf(c.title) === titles.lastIndexOf(c.title) ? c.title : `${c.title} [${c.id}#${i}]`));
+  return checks.map((c, i) =>
+    titles.indexOf(c.title) === titles.lastIndexOf(c.title) ? c.title : `${c.title} [${c.id}#${i}]`,
+  );
 }
 
 export interface WptOptions {
@@ -196,7 +270,10 @@ export interface WptOptions {
  */
 export function toWptReport(report: CompatReport, options: WptOptions = {}): WptReport {
   const revision = options.revision ?? report.run.git?.commit ?? null;
-  if (!revision) throw new Error(`no source revision for ${report.browser.project}: the report has no run.git.commit and none was given; wpt.fyi refuses a report without run_info.revision`);
+  if (!revision)
+    throw new Error(
+      `no source revision for ${report.browser.project}: the report has no run.git.commit and none was given; wpt.fyi refuses a report without run_info.revision`,
+    );
   const { product, channel } = wptProduct(report.browser);
   const { os, os_version } = wptOs(report.environment.os);
   const start = Date.parse(report.run.startedAt);
@@ -230,7 +307,9 @@ export function toWptReport(report: CompatReport, options: WptOptions = {}): Wpt
         test: `/eme-compat/${s.id}`,
         subsuite: '',
         status,
-        ...(unexpected ? { expected: expected[0]!, ...(expected.length > 1 ? { known_intermittent: expected.slice(1) } : {}) } : {}),
+        ...(unexpected
+          ? { expected: expected[0]!, ...(expected.length > 1 ? { known_intermittent: expected.slice(1) } : {}) }
+          : {}),
         message: s.verdict === 'pass' ? null : s.reason,
         duration: s.durationMs,
         subtests: checks.map((c, i) => subtest(s, c, names[i]!)),

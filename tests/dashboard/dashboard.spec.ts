@@ -18,33 +18,78 @@ const { data } = readHistory(process.env['EME_RESULTS_DIR'] ?? 'results');
 const shown = () => data.runs.findLast((r) => r.scope === 'full') ?? data.runs.at(-1)!;
 
 /** A stored run folder as the reporter writes it, with only the fields the dashboard reads filled in. */
-function storeRun(results: string, folder: string, index: Partial<RunIndex>, reports: { project: string; cells: Record<string, [Verdict, Verdict[]]> }[]): void {
+function storeRun(
+  results: string,
+  folder: string,
+  index: Partial<RunIndex>,
+  reports: { project: string; cells: Record<string, [Verdict, Verdict[]]> }[],
+): void {
   const record = fixtureRecord('chromium-temporary-keyids');
   const dir = join(results, folder);
   mkdirSync(dir, { recursive: true });
   const files = reports.map(({ project, cells }) => {
     const report: CompatReport = {
-      schemaVersion: 1, generatedAt: '', tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
-      browser: { project, label: project, engine: project, name: project, version: '1.0', channel: null, driver: 'playwright', executablePath: null, args: [], prefs: {}, userAgent: null },
-      environment: { os: 'x', node: 'v20', ci: false }, run: { startedAt: folder, durationMs: 1, browserSet: 'debian' },
+      schemaVersion: 1,
+      generatedAt: '',
+      tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
+      browser: {
+        project,
+        label: project,
+        engine: project,
+        name: project,
+        version: '1.0',
+        channel: null,
+        driver: 'playwright',
+        executablePath: null,
+        args: [],
+        prefs: {},
+        userAgent: null,
+      },
+      environment: { os: 'x', node: 'v20', ci: false },
+      run: { startedAt: folder, durationMs: 1, browserSet: 'debian' },
       summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: 0 },
-      scenarios: Object.entries(cells).map(([id, [verdict, expected]]) => ({ id, title: id, group: 'C', spec: [], verdict, reason: `observed ${verdict}`, expected: { verdicts: expected }, checks: [], durationMs: 1, attempts: [verdict], environment: null, record })),
+      scenarios: Object.entries(cells).map(([id, [verdict, expected]]) => ({
+        id,
+        title: id,
+        group: 'C',
+        spec: [],
+        verdict,
+        reason: `observed ${verdict}`,
+        expected: { verdicts: expected },
+        checks: [],
+        durationMs: 1,
+        attempts: [verdict],
+        environment: null,
+        record,
+      })),
     };
     writeFileSync(join(dir, `${project}.json`), JSON.stringify(report));
     return `${project}.json`;
   });
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ generatedAt: '', startedAt: folder, status: 'passed', reports: files, ...index }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({ generatedAt: '', startedAt: folder, status: 'passed', reports: files, ...index }),
+  );
 }
 
-test('opens on the latest full run, labels a partial one, and a diff counts one-sided scenarios and expectedness', async ({ page }) => {
+test('opens on the latest full run, labels a partial one, and a diff counts one-sided scenarios and expectedness', async ({
+  page,
+}) => {
   const results = mkdtempSync(join(tmpdir(), 'eme-history-'));
   const out = mkdtempSync(join(tmpdir(), 'eme-site-'));
   const [a, b] = ['lifecycle.temporary.keyids', 'lifecycle.temporary.cenc'];
-  storeRun(results, '2026-01-01T00-00-00-000Z', { scope: 'full', gaps: [], git: { commit: 'abcdef1234567', branch: 'main', dirty: false } }, [
-    { project: 'chromium', cells: { [a]: ['pass', ['pass']], [b]: ['pass', ['pass']] } },
-    { project: 'firefox', cells: { [a]: ['fail', ['fail']] } },
+  storeRun(
+    results,
+    '2026-01-01T00-00-00-000Z',
+    { scope: 'full', gaps: [], git: { commit: 'abcdef1234567', branch: 'main', dirty: false } },
+    [
+      { project: 'chromium', cells: { [a]: ['pass', ['pass']], [b]: ['pass', ['pass']] } },
+      { project: 'firefox', cells: { [a]: ['fail', ['fail']] } },
+    ],
+  );
+  storeRun(results, '2026-01-02T00-00-00-000Z', { scope: 'partial', gaps: ['selection: grep keyids'] }, [
+    { project: 'chromium', cells: { [a]: ['fail', ['pass']] } },
   ]);
-  storeRun(results, '2026-01-02T00-00-00-000Z', { scope: 'partial', gaps: ['selection: grep keyids'] }, [{ project: 'chromium', cells: { [a]: ['fail', ['pass']] } }]);
   buildDashboard(results, out);
   await page.goto(pathToFileURL(join(out, 'index.html')).href);
   await expect(page.locator('#run')).toHaveValue('0');
@@ -58,7 +103,10 @@ test('opens on the latest full run, labels a partial one, and a diff counts one-
   await expect(section('newly unexpected')).toHaveText('newly unexpected (1)');
   await expect(section('newly failing')).toHaveText('newly failing (1)');
   await expect(section('only in the earlier run')).toHaveText('only in the earlier run (2)');
-  await expect(page.locator('#diff [data-diff="only in the earlier run"]')).toHaveText([`${a} on firefox: fail`, `${b} on chromium: pass`]);
+  await expect(page.locator('#diff [data-diff="only in the earlier run"]')).toHaveText([
+    `${a} on firefox: fail`,
+    `${b} on chromium: pass`,
+  ]);
   await expect(section('only in the later run')).toHaveText('only in the later run (0)');
 });
 
@@ -79,7 +127,9 @@ test('the grid shows every verdict of the run it opens on, with per-group counts
   const column = run.columns[0]!;
   const inGroup = data.scenarios.filter((s) => s.group === group && run.cells[s.id]?.[column.key]);
   const passes = inGroup.filter((s) => run.cells[s.id]![column.key]!.verdict === 'pass').length;
-  await expect(page.locator(`[data-group-count="${group}|${column.key}"]`)).toHaveText(`${passes}/${inGroup.length} pass`);
+  await expect(page.locator(`[data-group-count="${group}|${column.key}"]`)).toHaveText(
+    `${passes}/${inGroup.length} pass`,
+  );
   await testInfo.attach('dashboard.png', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
   // The README's picture (docs/dashboard.png is a copy): the top of the page, as a reader first sees it.
   await page.screenshot({ path: 'out/dashboard.png' });
@@ -90,7 +140,9 @@ test('filters narrow the grid, a cell opens its history, and two runs can be com
   await page.goto(site);
   await page.selectOption('#verdict', 'unsupported');
   // Rows with at least one unsupported verdict stay, with all of their cells.
-  const rows = data.scenarios.filter((s) => run.columns.some((c) => run.cells[s.id]?.[c.key]?.verdict === 'unsupported'));
+  const rows = data.scenarios.filter((s) =>
+    run.columns.some((c) => run.cells[s.id]?.[c.key]?.verdict === 'unsupported'),
+  );
   const cellsShown = rows.reduce((n, s) => n + run.columns.filter((c) => run.cells[s.id]?.[c.key]).length, 0);
   await expect(page.locator('#grid [data-cell]')).toHaveCount(cellsShown);
   await page.selectOption('#verdict', '');
@@ -99,7 +151,9 @@ test('filters narrow the grid, a cell opens its history, and two runs can be com
   const key = Object.keys(byColumn)[0]!;
   await page.locator(`[data-cell="${scenario}|${key}"]`).click();
   const project = key.split('@')[0];
-  const runsWithCell = data.runs.filter((r) => r.columns.some((c) => c.project === project && r.cells[scenario]?.[c.key])).length;
+  const runsWithCell = data.runs.filter((r) =>
+    r.columns.some((c) => c.project === project && r.cells[scenario]?.[c.key]),
+  ).length;
   await expect(page.locator('#detail tr')).toHaveCount(runsWithCell + 1);
 
   await page.selectOption('#compare', '0');

@@ -3,7 +3,9 @@
 import { HARNESS_SCENARIOS, findScenario } from '../../harness/catalog.ts';
 import { expect, test } from './fixtures.ts';
 
-test('a hung page yields a timeout verdict, and the next run in the same browser is unaffected', async ({ runScenario }) => {
+test('a hung page yields a timeout verdict, and the next run in the same browser is unaffected', async ({
+  runScenario,
+}) => {
   const hang = HARNESS_SCENARIOS.find((s) => s.id === 'harness.never-reports')!;
   const hung = await runScenario(hang, { recordWaitMs: 2000 });
   expect(hung.verdict).toBe('timeout');

@@ -19,9 +19,17 @@ const verdictExpect = expect.extend({
 });
 
 for (const scenario of SCENARIOS) {
-  test(scenarioTestTitle(scenario), { tag: scenarioTags(scenario), annotation: { type: 'scenario', description: scenario.id } }, async ({ runScenario }) => {
+  test(scenarioTestTitle(scenario), {
+    tag: scenarioTags(scenario),
+    annotation: { type: 'scenario', description: scenario.id },
+  }, async ({ runScenario }) => {
     const result = await runScenario(scenario);
-    const failedChecks = result.checks.filter((c) => !c.ok && c.level === 'must').map((c) => `  - ${c.title}: expected ${c.expected}; observed ${c.observed}`);
-    verdictExpect(result.verdict, [`${scenario.id}: ${result.reason}`, ...failedChecks].join('\n')).toBeAnExpectedVerdict(result.expected.verdicts);
+    const failedChecks = result.checks
+      .filter((c) => !c.ok && c.level === 'must')
+      .map((c) => `  - ${c.title}: expected ${c.expected}; observed ${c.observed}`);
+    verdictExpect(
+      result.verdict,
+      [`${scenario.id}: ${result.reason}`, ...failedChecks].join('\n'),
+    ).toBeAnExpectedVerdict(result.expected.verdicts);
   });
 }

@@ -15,7 +15,11 @@ import { FileSystemWriter, ReporterRuntime } from 'allure-js-commons/sdk/reporte
 import { MessageHolderTestRuntime, setGlobalTestRuntime } from 'allure-js-commons/sdk/runtime';
 import { buildAllureReport, clearAllureResults } from '../../report/allure.ts';
 
-interface Scenario { id: string; status: Status.PASSED | Status.FAILED; verdict: string }
+interface Scenario {
+  id: string;
+  status: Status.PASSED | Status.FAILED;
+  verdict: string;
+}
 
 /** One Playwright-like run: per scenario a result with the Project parameter and excluded verdict/expected. */
 async function writeRun(resultsDir: string, scenarios: Scenario[]): Promise<void> {
@@ -45,16 +49,34 @@ async function writeRun(resultsDir: string, scenarios: Scenario[]): Promise<void
   }
 }
 
-interface RawResult { historyId: string; status: string; parameters: { name: string; value: string; excluded?: boolean }[]; fullName: string }
-interface ReportResult { name: string; status: string; historyId: string; parameters: { name: string; value: string }[]; history: { status: string; historyId: string }[]; retries: unknown[] }
+interface RawResult {
+  historyId: string;
+  status: string;
+  parameters: { name: string; value: string; excluded?: boolean }[];
+  fullName: string;
+}
+interface ReportResult {
+  name: string;
+  status: string;
+  historyId: string;
+  parameters: { name: string; value: string }[];
+  history: { status: string; historyId: string }[];
+  retries: unknown[];
+}
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
-const rawResults = (dir: string): RawResult[] => readdirSync(dir).filter((f) => f.endsWith('-result.json')).map((f) => readJson<RawResult>(join(dir, f)));
+const rawResults = (dir: string): RawResult[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('-result.json'))
+    .map((f) => readJson<RawResult>(join(dir, f)));
 const reportResults = (out: string): ReportResult[] => {
   const dir = join(out, 'data', 'test-results');
   return readdirSync(dir).map((f) => readJson<ReportResult>(join(dir, f)));
 };
-const historyEntries = (file: string): number => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length;
+const historyEntries = (file: string): number =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim()).length;
 
 const tmp = mkdtempSync(join(tmpdir(), 'eme-allure-test-'));
 const results = join(tmp, 'allure-results');
@@ -65,8 +87,13 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 test('a second run into the same folder: a fresh report of that run only, with its history and trend', async () => {
   // Run 1: the scenario passes.
   clearAllureResults(results);
-  await writeRun(results, [{ id: 'access.key-system-names', status: Status.PASSED, verdict: 'pass' }, { id: 'access.config', status: Status.PASSED, verdict: 'pass' }]);
-  const firstIds = rawResults(results).map((r) => r.historyId).sort();
+  await writeRun(results, [
+    { id: 'access.key-system-names', status: Status.PASSED, verdict: 'pass' },
+    { id: 'access.config', status: Status.PASSED, verdict: 'pass' },
+  ]);
+  const firstIds = rawResults(results)
+    .map((r) => r.historyId)
+    .sort();
   const first = buildAllureReport({ resultsDir: results, outDir: out, historyFile });
   assert.ok(first.ok, first.message);
   assert.equal(first.reportPath, join(out, 'index.html'));
@@ -74,9 +101,17 @@ test('a second run into the same folder: a fresh report of that run only, with i
 
   // Run 2: the results folder emptied as a run starts; the verdict changes and the test fails.
   clearAllureResults(results);
-  await writeRun(results, [{ id: 'access.key-system-names', status: Status.FAILED, verdict: 'fail' }, { id: 'access.config', status: Status.PASSED, verdict: 'pass' }]);
+  await writeRun(results, [
+    { id: 'access.key-system-names', status: Status.FAILED, verdict: 'fail' },
+    { id: 'access.config', status: Status.PASSED, verdict: 'pass' },
+  ]);
   // allure-js-commons leaves excluded parameters out of the history id: a changed verdict keeps it.
-  assert.deepEqual(rawResults(results).map((r) => r.historyId).sort(), firstIds);
+  assert.deepEqual(
+    rawResults(results)
+      .map((r) => r.historyId)
+      .sort(),
+    firstIds,
+  );
   const second = buildAllureReport({ resultsDir: results, outDir: out, historyFile });
   assert.ok(second.ok, second.message);
 
@@ -84,7 +119,7 @@ test('a second run into the same folder: a fresh report of that run only, with i
   assert.ok(existsSync(join(out, 'index.html')));
   assert.ok(!existsSync(join(out, 'awesome')), 'no second report under awesome/');
   const trs = reportResults(out);
-  assert.equal(trs.length, 2, 'one run\'s results only');
+  assert.equal(trs.length, 2, "one run's results only");
   const flipped = trs.find((r) => r.name.startsWith('access.key-system-names:'));
   assert.ok(flipped);
   assert.equal(flipped.status, 'failed');
@@ -94,9 +129,14 @@ test('a second run into the same folder: a fresh report of that run only, with i
   // Allure 3's history file has both runs; the test's history (Allure 3's own history id) continues.
   assert.equal(historyEntries(historyFile), 2);
   assert.equal(second.historyRuns, 2);
-  assert.deepEqual(flipped.history.map((h) => h.status), ['passed']);
+  assert.deepEqual(
+    flipped.history.map((h) => h.status),
+    ['passed'],
+  );
   assert.equal(flipped.history[0]!.historyId, flipped.historyId);
-  const charts = readJson<{ general: Record<string, { type: string; data?: { id: string; statistic?: Record<string, number> }[] }> }>(join(out, 'widgets', 'charts.json'));
+  const charts = readJson<{
+    general: Record<string, { type: string; data?: { id: string; statistic?: Record<string, number> }[] }>;
+  }>(join(out, 'widgets', 'charts.json'));
   const trend = Object.values(charts.general).find((c) => c.type === 'statusDynamics');
   assert.ok(trend?.data, 'a status trend chart');
   assert.equal(trend.data.length, 2, 'trend: the earlier run and this one');
@@ -108,7 +148,11 @@ test('rebuilding the same run does not add it to the history again', () => {
   assert.ok(again.ok, again.message);
   assert.equal(historyEntries(historyFile), 2);
   const flipped = reportResults(out).find((r) => r.name.startsWith('access.key-system-names:'));
-  assert.deepEqual(flipped?.history.map((h) => h.status), ['passed'], 'the run is not its own predecessor');
+  assert.deepEqual(
+    flipped?.history.map((h) => h.status),
+    ['passed'],
+    'the run is not its own predecessor',
+  );
 });
 
 test('no results, a history file inside the report folder or not JSON lines, a folder that is no report: a clear refusal', () => {

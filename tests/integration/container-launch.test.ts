@@ -12,6 +12,7 @@ import { BrowserProfile, loadProfiles } from '../../harness/browsers/profiles.ts
 import { browserEnvironment } from '../../harness/browsers/processes.ts';
 import { startBrowser } from '../../harness/browsers/start.ts';
 import { findScenario } from '../../harness/catalog.ts';
+import { judgeScenario } from '../../harness/judge/index.ts';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
 
 /** The uid GitHub's hosted runners run as; container jobs get HOME=/github/home owned by it. */
@@ -20,7 +21,8 @@ const isRoot = process.getuid?.() === 0;
 
 /** Every binary a profile needs, each with the setup.sh engine that installs it. */
 function binariesOf(profile: BrowserProfile): string[] {
-  if (profile.driver === 'webdriver') return [profile.webdriver?.driverBinary, profile.webdriver?.browserBinary].filter((b): b is string => !!b);
+  if (profile.driver === 'webdriver')
+    return [profile.webdriver?.driverBinary, profile.webdriver?.browserBinary].filter((b): b is string => !!b);
   return profile.executablePath ? [profile.executablePath] : [];
 }
 
@@ -29,12 +31,16 @@ function assertInstalled(profile: BrowserProfile) {
     try {
       accessSync(binary, constants.X_OK);
     } catch {
-      assert.fail(`${profile.label}: ${binary} is missing or not executable; install it with: bash scripts/setup.sh --browsers ${profile.engine}`);
+      assert.fail(
+        `${profile.label}: ${binary} is missing or not executable; install it with: bash scripts/setup.sh --browsers ${profile.engine}`,
+      );
     }
   }
 }
 
-describe('browsers start in a GitHub container job (root, HOME owned by uid 1001)', { skip: isRoot ? false : 'needs root: the container condition is root with a HOME of another uid' }, () => {
+describe('browsers start in a GitHub container job (root, HOME owned by uid 1001)', {
+  skip: isRoot ? false : 'needs root: the container condition is root with a HOME of another uid',
+}, () => {
   let foreignHome = '';
   let savedHome: string | undefined;
   let harness: LoopbackHarness;
@@ -64,11 +70,15 @@ describe('browsers start in a GitHub container job (root, HOME owned by uid 1001
       timeout: 60_000,
     });
     rmSync(screenshot, { force: true });
-    assert.notEqual(run.status, 0, 'Firefox started as root with a HOME of uid 1001; this machine does not reproduce the GitHub condition');
+    assert.notEqual(
+      run.status,
+      0,
+      'Firefox started as root with a HOME of uid 1001; this machine does not reproduce the GitHub condition',
+    );
     assert.match(run.stderr, /Running Firefox as root in a regular user's session is not supported/);
   });
 
-  test('the harness gives browsers a HOME of root\'s own', () => {
+  test("the harness gives browsers a HOME of root's own", () => {
     const { env, home } = browserEnvironment();
     assert.notEqual(env['HOME'], foreignHome);
     assert.match(home ?? '', new RegExp(`belongs to uid ${RUNNER_UID}`));
@@ -91,8 +101,11 @@ describe('browsers start in a GitHub container job (root, HOME owned by uid 1001
         assert.ok(record.page, 'the runner page never reported');
         assert.match(record.page.environment.userAgent, /\S/);
         assert.notEqual(record.page.outcome.status, 'harness-error', record.page.outcome.reason);
-        const { verdict, reason } = findScenario('probe.clearkey')!.judge(record);
-        assert.ok(['pass', 'unsupported'].includes(verdict), `probe.clearkey in ${profile.project}: ${verdict} (${reason})`);
+        const { verdict, reason } = judgeScenario(findScenario('probe.clearkey')!, record);
+        assert.ok(
+          ['pass', 'unsupported'].includes(verdict),
+          `probe.clearkey in ${profile.project}: ${verdict} (${reason})`,
+        );
       } finally {
         await browser.close();
       }
@@ -102,7 +115,7 @@ describe('browsers start in a GitHub container job (root, HOME owned by uid 1001
   }
 });
 
-describe('a launch failure keeps the browser\'s whole message', () => {
+describe("a launch failure keeps the browser's whole message", () => {
   let dir = '';
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'eme-broken-browser-'));
@@ -112,21 +125,29 @@ describe('a launch failure keeps the browser\'s whole message', () => {
   /** An executable that writes several lines to stderr and exits 1, as a browser refusing to start does. */
   function brokenBinary(name: string): string {
     const path = join(dir, name);
-    writeFileSync(path, [
-      '#!/bin/sh',
-      'echo "first line: starting up" >&2',
-      'echo "second line: checking the profile" >&2',
-      'echo "third line: the real reason, $0 cannot run here" >&2',
-      'exit 1',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      path,
+      [
+        '#!/bin/sh',
+        'echo "first line: starting up" >&2',
+        'echo "second line: checking the profile" >&2',
+        'echo "third line: the real reason, $0 cannot run here" >&2',
+        'exit 1',
+        '',
+      ].join('\n'),
+    );
     chmodSync(path, 0o755);
     return path;
   }
 
   test('Playwright launch (Chromium engine)', async () => {
     const binary = brokenBinary('chromium');
-    const profile = BrowserProfile.parse({ project: 'broken', label: 'A broken Chromium', engine: 'chromium', executablePath: binary });
+    const profile = BrowserProfile.parse({
+      project: 'broken',
+      label: 'A broken Chromium',
+      engine: 'chromium',
+      executablePath: binary,
+    });
     await assert.rejects(startBrowser(profile), (err: Error) => {
       assert.match(err.message, /^cannot launch A broken Chromium/);
       assert.match(err.message, /second line: checking the profile/);
@@ -138,7 +159,13 @@ describe('a launch failure keeps the browser\'s whole message', () => {
 
   test('Playwright launch (Firefox engine)', async () => {
     const binary = brokenBinary('firefox');
-    const profile = BrowserProfile.parse({ project: 'broken', label: 'A broken Firefox', engine: 'firefox', channel: 'moz-firefox', executablePath: binary });
+    const profile = BrowserProfile.parse({
+      project: 'broken',
+      label: 'A broken Firefox',
+      engine: 'firefox',
+      channel: 'moz-firefox',
+      executablePath: binary,
+    });
     await assert.rejects(startBrowser(profile), (err: Error) => {
       assert.match(err.message, /^cannot launch A broken Firefox/);
       assert.match(err.message, /third line: the real reason/);
@@ -148,7 +175,13 @@ describe('a launch failure keeps the browser\'s whole message', () => {
 
   test('WebDriver server (WebKitWebDriver stand-in)', async () => {
     const binary = brokenBinary('WebKitWebDriver');
-    const profile = BrowserProfile.parse({ project: 'broken', label: 'A broken WebDriver', engine: 'webkit', driver: 'webdriver', webdriver: { driverBinary: binary } });
+    const profile = BrowserProfile.parse({
+      project: 'broken',
+      label: 'A broken WebDriver',
+      engine: 'webkit',
+      driver: 'webdriver',
+      webdriver: { driverBinary: binary },
+    });
     await assert.rejects(startBrowser(profile), (err: Error) => {
       assert.match(err.message, /^cannot start A broken WebDriver: .* exited with code 1/);
       assert.match(err.message, /second line: checking the profile/);

@@ -22,17 +22,45 @@ const planned = plannedCoverage(loadProfiles('debian'), { projects: null, grep: 
 /** A report whose every verdict is the first one the committed expectations allow, unless overridden. */
 function report(project: string, override: Record<string, Verdict> = {}, only?: string[]): CompatReport {
   const expectations = Expectations.load('expectations', 'debian', project);
-  const browser = { project, label: project, engine: 'chromium', name: project, version: '156.0.1', channel: null, driver: 'playwright' as const, executablePath: null, args: [], prefs: {} };
+  const browser = {
+    project,
+    label: project,
+    engine: 'chromium',
+    name: project,
+    version: '156.0.1',
+    channel: null,
+    driver: 'playwright' as const,
+    executablePath: null,
+    args: [],
+    prefs: {},
+  };
   const scenarios: ScenarioResult[] = (only ?? planned.get(project)!).map((id) => {
     const s = SCENARIOS.find((x) => x.id === id)!;
     const verdict = override[id] ?? expectations.for(id, browser).verdicts[0]!;
-    return { id, title: s.title, group: s.group, spec: s.spec, verdict, reason: `observed ${verdict}`, expected: { verdicts: ['pass'] }, checks: [], durationMs: 1, attempts: [verdict], environment: null, record };
+    return {
+      id,
+      title: s.title,
+      group: s.group,
+      spec: s.spec,
+      verdict,
+      reason: `observed ${verdict}`,
+      expected: { verdicts: ['pass'] },
+      checks: [],
+      durationMs: 1,
+      attempts: [verdict],
+      environment: null,
+      record,
+    };
   });
   return {
-    schemaVersion: 1, generatedAt: '', tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
+    schemaVersion: 1,
+    generatedAt: '',
+    tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
     browser: { ...browser, userAgent: null },
-    environment: { os: 'x', node: 'v20', ci: false }, run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
-    summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: scenarios.length }, scenarios,
+    environment: { os: 'x', node: 'v20', ci: false },
+    run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
+    summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: scenarios.length },
+    scenarios,
   };
 }
 
@@ -43,12 +71,25 @@ function runFolder(reports: CompatReport[], index: Partial<RunIndex> = {}): stri
     writeFileSync(join(dir, f), JSON.stringify(r));
     return f;
   });
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ generatedAt: '', startedAt: '', status: 'passed', reports: files, browserSet: 'debian', ...index }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      generatedAt: '',
+      startedAt: '',
+      status: 'passed',
+      reports: files,
+      browserSet: 'debian',
+      ...index,
+    }),
+  );
   return dir;
 }
 
 function gate(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/eme-compat.js', 'gate', ...args], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+  const r = spawnSync(process.execPath, ['bin/eme-compat.js', 'gate', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -71,7 +112,12 @@ test('a project missing scenarios, a recorded shard and an interrupted run are i
   const some = report('chromium', {}, planned.get('chromium')!.slice(0, 5));
   const missing = gate(runFolder([some, ...all().filter((x) => x.browser.project !== 'chromium')]));
   assert.equal(missing.code, 3);
-  assert.match(missing.out, new RegExp(`chromium: ${planned.get('chromium')!.length - 5} of ${planned.get('chromium')!.length} scenario\\(s\\) missing`));
+  assert.match(
+    missing.out,
+    new RegExp(
+      `chromium: ${planned.get('chromium')!.length - 5} of ${planned.get('chromium')!.length} scenario\\(s\\) missing`,
+    ),
+  );
   const shard = gate(runFolder(all(), { selection: { projects: null, grep: null, grepInvert: null, shard: '1/2' } }));
   assert.equal(shard.code, 3);
   assert.match(shard.out, /shard 1\/2/);
@@ -79,7 +125,9 @@ test('a project missing scenarios, a recorded shard and an interrupted run are i
 });
 
 test('a recorded narrowing is what the run must cover; the gate can be told more', () => {
-  const dir = runFolder([report('chromium', {}, ['access.key-system-names'])], { selection: { projects: ['chromium'], grep: 'access\\.key-system-names:', grepInvert: null, shard: null } });
+  const dir = runFolder([report('chromium', {}, ['access.key-system-names'])], {
+    selection: { projects: ['chromium'], grep: 'access\\.key-system-names:', grepInvert: null, shard: null },
+  });
   assert.equal(gate(dir).code, 0);
   const wider = gate(dir, '--project', 'chromium', 'webkit');
   assert.equal(wider.code, 3);
@@ -87,9 +135,18 @@ test('a recorded narrowing is what the run must cover; the gate can be told more
 });
 
 test('a regression exits 1; an unexpected pass is listed apart and fails only when asked', () => {
-  const regression = gate(runFolder(all().map((r) => (r.browser.project === 'chromium' ? report('chromium', { 'lifecycle.temporary.keyids': 'fail' }) : r))));
+  const regression = gate(
+    runFolder(
+      all().map((r) =>
+        r.browser.project === 'chromium' ? report('chromium', { 'lifecycle.temporary.keyids': 'fail' }) : r,
+      ),
+    ),
+  );
   assert.equal(regression.code, 1, regression.out);
-  assert.match(regression.out, /REGRESSIONS \(1\):\n {2}chromium {2}lifecycle\.temporary\.keyids: observed fail, expected pass/);
+  assert.match(
+    regression.out,
+    /REGRESSIONS \(1\):\n {2}chromium {2}lifecycle\.temporary\.keyids: observed fail, expected pass/,
+  );
   const webkit = all().map((r) => (r.browser.project === 'webkit' ? report('webkit', { 'playback.cenc': 'pass' }) : r));
   const lenient = gate(runFolder(webkit));
   assert.equal(lenient.code, 0, lenient.out);
@@ -101,7 +158,10 @@ test('a regression exits 1; an unexpected pass is listed apart and fails only wh
 test('a broken expectation file exits 2 with one line and no stack trace', () => {
   const expectations = mkdtempSync(join(tmpdir(), 'eme-exp-'));
   mkdirSync(join(expectations, 'debian'));
-  writeFileSync(join(expectations, 'debian', 'chromium.json'), '{"schemaVersion":1,"project":"chromium","expectations":{"a":{"verdicts":["maybe"]}}');
+  writeFileSync(
+    join(expectations, 'debian', 'chromium.json'),
+    '{"schemaVersion":1,"project":"chromium","expectations":{"a":{"verdicts":["maybe"]}}',
+  );
   const r = gate(runFolder(all()), '--expectations', expectations);
   assert.equal(r.code, 2);
   assert.equal(r.err.trim().split('\n').length, 1, r.err);
@@ -123,7 +183,15 @@ test('unreadable reports and bad options are usage errors (exit 2)', () => {
 test('the Markdown summary is appended for GitHub', () => {
   const summary = join(mkdtempSync(join(tmpdir(), 'eme-md-')), 'summary.md');
   writeFileSync(summary, 'earlier step\n');
-  gate(runFolder(all().filter((x) => x.browser.project !== 'webkit').map((r) => (r.browser.project === 'firefox' ? report('firefox', { 'playback.cenc': 'error' }) : r))), '--summary', summary);
+  gate(
+    runFolder(
+      all()
+        .filter((x) => x.browser.project !== 'webkit')
+        .map((r) => (r.browser.project === 'firefox' ? report('firefox', { 'playback.cenc': 'error' }) : r)),
+    ),
+    '--summary',
+    summary,
+  );
   const md = readFileSync(summary, 'utf8');
   assert.match(md, /^earlier step\n### EME compatibility gate: ❌ unexpected verdicts/);
   assert.match(md, /\| firefox \| `playback\.cenc` \| error \| pass \| observed error \|/);

@@ -20,18 +20,37 @@ function prng(seed: number): () => number {
   };
 }
 
-const CONTENT_TYPES = ['application/json', 'text/plain', 'application/octet-stream', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', ''];
+const CONTENT_TYPES = [
+  'application/json',
+  'text/plain',
+  'application/octet-stream',
+  'application/json; charset=utf-16',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded',
+  '',
+];
 
 function jsonBodies(rand: () => number): [string, Buffer][] {
   const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
   const bodies: [string, unknown][] = [
-    ['null', null], ['number', 42], ['string', 'x'], ['array', [1, 2]], ['empty-object', {}],
+    ['null', null],
+    ['number', 42],
+    ['string', 'x'],
+    ['array', [1, 2]],
+    ['empty-object', {}],
     ['proto', JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}')],
-    ['scenario-number', { scenario: 7, project: 'p' }], ['scenario-array', { scenario: ['a'], project: 'p' }],
+    ['scenario-number', { scenario: 7, project: 'p' }],
+    ['scenario-array', { scenario: ['a'], project: 'p' }],
     ['project-unicode', { scenario: 'probe.clearkey', project: 'p\u0000\u202e' }],
     ['params-string', { scenario: 'probe.clearkey', project: 'p', params: 'x' }],
-    ['faults-bad', { scenario: 'probe.clearkey', project: 'p', params: { faults: [{ fault: { kind: 'delay', ms: -1 } }] } }],
-    ['faults-huge-delay', { scenario: 'probe.clearkey', project: 'p', params: { faults: [{ fault: { kind: 'hang', ms: 10 ** 9 } }] } }],
+    [
+      'faults-bad',
+      { scenario: 'probe.clearkey', project: 'p', params: { faults: [{ fault: { kind: 'delay', ms: -1 } }] } },
+    ],
+    [
+      'faults-huge-delay',
+      { scenario: 'probe.clearkey', project: 'p', params: { faults: [{ fault: { kind: 'hang', ms: 10 ** 9 } }] } },
+    ],
     ['entries-bad', { entries: [{ seq: 'a' }], outcome: {}, environment: {} }],
     ['entries-many-bad', { entries: Array.from({ length: 500 }, (_, i) => ({ seq: i })), outcome: { status: 'x' } }],
     ['kids-objects', { kids: [{}, [], null], type: 'temporary' }],
@@ -51,37 +70,131 @@ function jsonBodies(rand: () => number): [string, Buffer][] {
   return out;
 }
 
-const RUN_IDS = ['not-a-uuid', '00000000-0000-4000-8000-000000000000', '..%2f..%2fetc%2fpasswd', 'a'.repeat(3000), '%00', '%E2%80%AE', '12345678-1234-1234-1234-1234567890ab%20'];
+const RUN_IDS = [
+  'not-a-uuid',
+  '00000000-0000-4000-8000-000000000000',
+  '..%2f..%2fetc%2fpasswd',
+  'a'.repeat(3000),
+  '%00',
+  '%E2%80%AE',
+  '12345678-1234-1234-1234-1234567890ab%20',
+];
 
 export function hostileCorpus(validRunId: string, seed = 20261123): HostileCase[] {
   const rand = prng(seed);
   const cases: HostileCase[] = [];
   const bodies = jsonBodies(rand);
-  const posts = ['/api/runs', `/api/runs/${validRunId}/timeline`, `/api/runs/${validRunId}/evidence`, `/license/${validRunId}`, `/license/${validRunId}?messageType=license-request`];
+  const posts = [
+    '/api/runs',
+    `/api/runs/${validRunId}/timeline`,
+    `/api/runs/${validRunId}/evidence`,
+    `/license/${validRunId}`,
+    `/license/${validRunId}?messageType=license-request`,
+  ];
   for (const path of posts) {
     for (const [bodyName, body] of bodies) {
       const type = CONTENT_TYPES[Math.floor(rand() * CONTENT_TYPES.length)]!;
-      cases.push({ name: `POST ${path} ${bodyName} as ${type || 'no type'}`, method: 'POST', path, headers: type ? { 'content-type': type } : {}, body });
+      cases.push({
+        name: `POST ${path} ${bodyName} as ${type || 'no type'}`,
+        method: 'POST',
+        path,
+        headers: type ? { 'content-type': type } : {},
+        body,
+      });
     }
-    for (const type of CONTENT_TYPES) cases.push({ name: `POST ${path} empty as ${type || 'no type'}`, method: 'POST', path, headers: type ? { 'content-type': type } : {}, body: Buffer.alloc(0) });
+    for (const type of CONTENT_TYPES)
+      cases.push({
+        name: `POST ${path} empty as ${type || 'no type'}`,
+        method: 'POST',
+        path,
+        headers: type ? { 'content-type': type } : {},
+        body: Buffer.alloc(0),
+      });
   }
   for (const id of RUN_IDS) {
-    for (const suffix of ['', '/record', '/record?wait=-5', '/record?wait=1e9', '/record?wait=abc&wait=2', '/timeline', '/evidence']) {
-      cases.push({ name: `GET /api/runs/${id}${suffix}`, method: 'GET', path: `/api/runs/${id}${suffix}`, headers: {} });
-      cases.push({ name: `POST /api/runs/${id}${suffix}`, method: 'POST', path: `/api/runs/${id}${suffix}`, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') });
+    for (const suffix of [
+      '',
+      '/record',
+      '/record?wait=-5',
+      '/record?wait=1e9',
+      '/record?wait=abc&wait=2',
+      '/timeline',
+      '/evidence',
+    ]) {
+      cases.push({
+        name: `GET /api/runs/${id}${suffix}`,
+        method: 'GET',
+        path: `/api/runs/${id}${suffix}`,
+        headers: {},
+      });
+      cases.push({
+        name: `POST /api/runs/${id}${suffix}`,
+        method: 'POST',
+        path: `/api/runs/${id}${suffix}`,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{}'),
+      });
     }
-    cases.push({ name: `POST /license/${id}`, method: 'POST', path: `/license/${id}`, headers: {}, body: Buffer.from('{"kids":["AAAA"],"type":"temporary"}') });
+    cases.push({
+      name: `POST /license/${id}`,
+      method: 'POST',
+      path: `/license/${id}`,
+      headers: {},
+      body: Buffer.from('{"kids":["AAAA"],"type":"temporary"}'),
+    });
   }
-  const queries = ['session=&messageType=', 'session=a&session=b', 'messageType[]=x', 'messageType=license-request&messageType=license-release', 'session=' + 'x'.repeat(100), 'session=%00', '__proto__[x]=1'];
-  for (const q of queries) cases.push({ name: `license query ${q.slice(0, 40)}`, method: 'POST', path: `/license/${validRunId}?${q}`, headers: {}, body: Buffer.from('{"kids":["AAAA"],"type":"temporary"}') });
+  const queries = [
+    'session=&messageType=',
+    'session=a&session=b',
+    'messageType[]=x',
+    'messageType=license-request&messageType=license-release',
+    `session=${'x'.repeat(100)}`,
+    'session=%00',
+    '__proto__[x]=1',
+  ];
+  for (const q of queries)
+    cases.push({
+      name: `license query ${q.slice(0, 40)}`,
+      method: 'POST',
+      path: `/license/${validRunId}?${q}`,
+      headers: {},
+      body: Buffer.from('{"kids":["AAAA"],"type":"temporary"}'),
+    });
   for (const seq of ['-1', 'abc', '1e5', '99999999999', ' 1', '1,2']) {
-    cases.push({ name: `license x-eme-page-seq ${seq}`, method: 'POST', path: `/license/${validRunId}`, headers: { 'x-eme-page-seq': seq }, body: Buffer.from('{"kids":["AAAA"],"type":"temporary"}') });
+    cases.push({
+      name: `license x-eme-page-seq ${seq}`,
+      method: 'POST',
+      path: `/license/${validRunId}`,
+      headers: { 'x-eme-page-seq': seq },
+      body: Buffer.from('{"kids":["AAAA"],"type":"temporary"}'),
+    });
   }
-  const paths = ['/media/keys.json', '/media/KEYS.JSON', '/media/./keys.json', '/media//keys.json', '/media/%6beys.json', '/media/..%2fserver%2fapp.ts', '/..%2f..%2fetc%2fpasswd', '/media/%2e%2e/%2e%2e/etc/passwd',
-    '/.git/HEAD', '/media/.hidden', '/%00', '/media/%00keys.json', '/js/../../package.json', '/js/%2e%2e%2f%2e%2e%2fpackage.json', `/${'a/'.repeat(500)}`, '/runner.html%00.js', '/api', '/api/', '/license', '/license/'];
+  const paths = [
+    '/media/keys.json',
+    '/media/KEYS.JSON',
+    '/media/./keys.json',
+    '/media//keys.json',
+    '/media/%6beys.json',
+    '/media/..%2fserver%2fapp.ts',
+    '/..%2f..%2fetc%2fpasswd',
+    '/media/%2e%2e/%2e%2e/etc/passwd',
+    '/.git/HEAD',
+    '/media/.hidden',
+    '/%00',
+    '/media/%00keys.json',
+    '/js/../../package.json',
+    '/js/%2e%2e%2f%2e%2e%2fpackage.json',
+    `/${'a/'.repeat(500)}`,
+    '/runner.html%00.js',
+    '/api',
+    '/api/',
+    '/license',
+    '/license/',
+  ];
   for (const path of paths) cases.push({ name: `GET ${path.slice(0, 60)}`, method: 'GET', path, headers: {} });
   for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
-    for (const path of ['/api/runs', `/license/${validRunId}`, `/api/runs/${validRunId}`]) cases.push({ name: `${method} ${path}`, method, path, headers: {} });
+    for (const path of ['/api/runs', `/license/${validRunId}`, `/api/runs/${validRunId}`])
+      cases.push({ name: `${method} ${path}`, method, path, headers: {} });
   }
   return cases;
 }

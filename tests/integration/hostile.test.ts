@@ -15,11 +15,27 @@ function send(base: string, c: HostileCase): Promise<{ status: number; type: str
   return new Promise((resolve, reject) => {
     const url = new URL(base);
     // Raw http so paths and headers reach the server exactly as written.
-    const req = request({ host: url.hostname, port: url.port, method: c.method, path: c.path, headers: { ...c.headers, ...(c.body ? { 'content-length': String(c.body.length) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8'), cors: 'access-control-allow-origin' in res.headers }));
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: c.method,
+        path: c.path,
+        headers: { ...c.headers, ...(c.body ? { 'content-length': String(c.body.length) } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString('utf8'),
+            cors: 'access-control-allow-origin' in res.headers,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     if (c.body) req.write(c.body);
     req.end();
@@ -32,7 +48,9 @@ function rssKiB(pid: number): number {
 
 test('the hostile corpus gets 4xx JSON answers, and the server stays up with flat memory', async () => {
   const runsDir = await mkdtemp(join(tmpdir(), 'eme-hostile-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--runs-dir', runsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--runs-dir', runsDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   try {
@@ -45,7 +63,11 @@ test('the hostile corpus gets 4xx JSON answers, and the server stays up with fla
       });
       child.once('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
     });
-    const created = await fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"scenario":"probe.clearkey","project":"hostile"}' });
+    const created = await fetch(`${base}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"scenario":"probe.clearkey","project":"hostile"}',
+    });
     const { id } = (await created.json()) as { id: string };
     const corpus = hostileCorpus(id);
     assert.ok(corpus.length >= 300, `corpus has ${corpus.length} cases`);
@@ -57,8 +79,13 @@ test('the hostile corpus gets 4xx JSON answers, and the server stays up with fla
         const r = await send(base, c);
         const ok2xx = r.status >= 200 && r.status < 300;
         if (!(ok2xx || (r.status >= 400 && r.status < 500))) problems.push(`#${i} ${c.name}: HTTP ${r.status}`);
-        else if (!ok2xx && !(r.type.includes('application/json') && /"error":/.test(r.body) && /"message":/.test(r.body))) problems.push(`#${i} ${c.name}: ${r.status} not a JSON error (${r.type})`);
-        if (/<html|<pre>|at .*\(.*\.ts:\d+/i.test(r.body)) problems.push(`#${i} ${c.name}: HTML or a stack trace in the body`);
+        else if (
+          !ok2xx &&
+          !(r.type.includes('application/json') && /"error":/.test(r.body) && /"message":/.test(r.body))
+        )
+          problems.push(`#${i} ${c.name}: ${r.status} not a JSON error (${r.type})`);
+        if (/<html|<pre>|at .*\(.*\.ts:\d+/i.test(r.body))
+          problems.push(`#${i} ${c.name}: HTML or a stack trace in the body`);
         if (r.cors) problems.push(`#${i} ${c.name}: CORS header sent`);
         if (r.body.includes(keyValue)) problems.push(`#${i} ${c.name}: key material leaked`);
       }

@@ -12,10 +12,12 @@ import { RunStore } from '../../server/run-store.ts';
 import { LicenseProfiles } from '../../server/license-proxy.ts';
 
 function listen(server: ReturnType<typeof createServer>): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const a = server.address();
-    resolve(`http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`);
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve(`http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`);
+    }),
+  );
 }
 
 test('a license message is forwarded to the upstream, answered unchanged, and recorded', async () => {
@@ -33,7 +35,11 @@ test('a license message is forwarded to the upstream, answered unchanged, and re
   const upstreamBase = await listen(upstream);
   const profiles = LicenseProfiles.parse({
     profiles: {
-      widevine: { keySystem: 'com.widevine.alpha', upstream: `${upstreamBase}/license`, headers: { 'x-test-token': 'secret-test-token' } },
+      widevine: {
+        keySystem: 'com.widevine.alpha',
+        upstream: `${upstreamBase}/license`,
+        headers: { 'x-test-token': 'secret-test-token' },
+      },
       down: { keySystem: 'com.widevine.alpha', upstream: 'http://127.0.0.1:9/license', timeoutMs: 1000 },
     },
   });
@@ -41,9 +47,18 @@ test('a license message is forwarded to the upstream, answered unchanged, and re
   const harness = createServer(createHarness({ store, keys: KeyStore.load('media/keys.json'), profiles }).listener);
   const base = await listen(harness);
   try {
-    const { id } = (await (await fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"scenario":"probe.widevine","project":"proxy"}' })).json()) as { id: string };
+    const { id } = (await (
+      await fetch(`${base}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"scenario":"probe.widevine","project":"proxy"}',
+      })
+    ).json()) as { id: string };
     const challenge = Buffer.from([0x08, 0x04, 0x22, 0x10, 0x01, 0x02, 0x03]);
-    const res = await fetch(`${base}/license/${id}?profile=widevine&session=s1&messageType=license-request`, { method: 'POST', body: challenge });
+    const res = await fetch(`${base}/license/${id}?profile=widevine&session=s1&messageType=license-request`, {
+      method: 'POST',
+      body: challenge,
+    });
     assert.equal(res.status, 200);
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), answer, 'the upstream answer comes back unchanged');
     assert.deepEqual(seen[0]?.body, challenge, 'the message went up byte for byte');
@@ -64,7 +79,10 @@ test('a license message is forwarded to the upstream, answered unchanged, and re
     assert.equal(ok!.request.base64, challenge.toString('base64'));
     assert.deepEqual(ok!.response.body, { base64: answer.toString('base64'), bytes: answer.length });
     assert.match(failed!.proxy?.error ?? '', /unreachable/);
-    assert.ok(!JSON.stringify(record).includes('secret-test-token'), 'upstream credentials are not written into records');
+    assert.ok(
+      !JSON.stringify(record).includes('secret-test-token'),
+      'upstream credentials are not written into records',
+    );
   } finally {
     harness.close();
     upstream.close();

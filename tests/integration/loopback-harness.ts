@@ -29,8 +29,13 @@ export async function startLoopbackHarness(name: string): Promise<LoopbackHarnes
     base,
     store,
     async newRun(scenario, project) {
-      const response = await fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario, project }) });
-      if (response.status !== 201) throw new Error(`POST /api/runs answered ${response.status}: ${await response.text()}`);
+      const response = await fetch(`${base}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scenario, project }),
+      });
+      if (response.status !== 201)
+        throw new Error(`POST /api/runs answered ${response.status}: ${await response.text()}`);
       return ((await response.json()) as { id: string }).id;
     },
     async finished(runId, timeoutMs = 20_000) {

@@ -16,7 +16,11 @@ let https = '';
 
 before(async () => {
   const runs = await mkdtemp(join(tmpdir(), 'eme-origins-'));
-  child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--https-port', '0', '--runs-dir', runs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/main.ts', '--port', '0', '--https-port', '0', '--runs-dir', runs],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -33,7 +37,9 @@ after(() => {
 });
 
 /** GET over HTTPS accepting the self-signed certificate; returns status, headers, body and the certificate. */
-function httpsGet(url: string): Promise<{ status: number; headers: Record<string, unknown>; body: string; cert: X509Certificate }> {
+function httpsGet(
+  url: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string; cert: X509Certificate }> {
   return new Promise((resolve, reject) => {
     get(url, { rejectUnauthorized: false, agent: false }, (res) => {
       const cert = new X509Certificate((res.socket as import('node:tls').TLSSocket).getPeerX509Certificate()!.raw);
@@ -49,15 +55,22 @@ test('the HTTPS origin answers with a fresh certificate for localhost, eme.test 
   assert.equal(res.status, 200);
   assert.deepEqual(JSON.parse(res.body).ok, true);
   const san = res.cert.subjectAltName ?? '';
-  for (const name of ['DNS:localhost', 'DNS:eme.test', 'IP Address:127.0.0.1']) assert.ok(san.includes(name), `SAN ${san} lacks ${name}`);
+  for (const name of ['DNS:localhost', 'DNS:eme.test', 'IP Address:127.0.0.1'])
+    assert.ok(san.includes(name), `SAN ${san} lacks ${name}`);
   assert.ok(new Date(res.cert.validTo).getTime() > Date.now(), 'certificate still valid');
 });
 
 test('a run tells the page the other origins', async () => {
-  const created = await fetch(`${http}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'context.cross-origin-iframe', project: 'unit' }) });
+  const created = await fetch(`${http}/api/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ scenario: 'context.cross-origin-iframe', project: 'unit' }),
+  });
   assert.equal(created.status, 201);
   const { id } = (await created.json()) as { id: string };
-  const run = (await (await fetch(`${http}/api/runs/${id}`)).json()) as { origins: { https: string; insecure: string } };
+  const run = (await (await fetch(`${http}/api/runs/${id}`)).json()) as {
+    origins: { https: string; insecure: string };
+  };
   assert.equal(run.origins.https, https);
   assert.match(run.origins.insecure, /^http:\/\/eme\.test:\d+$/);
 });

@@ -6,8 +6,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type BrowserServer } from '@playwright/test';
 import { BrowserProfile, loadProfiles } from '../../harness/browsers/profiles.ts';
 import { startBrowser } from '../../harness/browsers/start.ts';
-import { freePort, startXvfb, stopProcess, waitForPort, type VirtualDisplay } from '../../harness/browsers/processes.ts';
+import {
+  freePort,
+  startXvfb,
+  stopProcess,
+  waitForPort,
+  type VirtualDisplay,
+} from '../../harness/browsers/processes.ts';
 import { findScenario } from '../../harness/catalog.ts';
+import { judgeScenario } from '../../harness/judge/index.ts';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
 
 let harness: LoopbackHarness;
@@ -24,7 +31,10 @@ async function runProbe(profile: BrowserProfile): Promise<{ verdict: string; ver
     const page = await browser.startRun(harness.base, runId);
     const record = await harness.finished(runId);
     await page.close();
-    return { verdict: findScenario('probe.clearkey')!.judge(record).verdict, version: browser.identity.version };
+    return {
+      verdict: judgeScenario(findScenario('probe.clearkey')!, record).verdict,
+      version: browser.identity.version,
+    };
   } finally {
     await browser.close();
   }
@@ -32,9 +42,18 @@ async function runProbe(profile: BrowserProfile): Promise<{ verdict: string; ver
 
 test('a Playwright browser server (connect by wsEndpoint) runs a scenario', async () => {
   const local = loadProfiles('debian').find((p) => p.project === 'chromium')!;
-  const remote: BrowserServer = await chromium.launchServer({ executablePath: local.executablePath!, args: local.args, host: '127.0.0.1' });
+  const remote: BrowserServer = await chromium.launchServer({
+    executablePath: local.executablePath!,
+    args: local.args,
+    host: '127.0.0.1',
+  });
   try {
-    const profile = BrowserProfile.parse({ project: 'remote-chromium', label: 'Chromium via browser server', engine: 'chromium', connect: { wsEndpoint: remote.wsEndpoint() } });
+    const profile = BrowserProfile.parse({
+      project: 'remote-chromium',
+      label: 'Chromium via browser server',
+      engine: 'chromium',
+      connect: { wsEndpoint: remote.wsEndpoint() },
+    });
     const { verdict, version } = await runProbe(profile);
     assert.equal(verdict, 'pass');
     assert.match(version, /^\d+\./);
@@ -57,8 +76,15 @@ test('a WebDriver endpoint (webdriver.url) runs a scenario', async () => {
     await waitForPort(port, driver, 10_000, 'WebKitWebDriver');
     const local = loadProfiles('debian').find((p) => p.project === 'webkit')!;
     const profile = BrowserProfile.parse({
-      project: 'remote-webkit', label: 'WebKitGTK via a WebDriver endpoint', engine: 'webkit', driver: 'webdriver',
-      webdriver: { url: `http://127.0.0.1:${port}/`, browserBinary: local.webdriver!.browserBinary, browserArgs: local.webdriver!.browserArgs },
+      project: 'remote-webkit',
+      label: 'WebKitGTK via a WebDriver endpoint',
+      engine: 'webkit',
+      driver: 'webdriver',
+      webdriver: {
+        url: `http://127.0.0.1:${port}/`,
+        browserBinary: local.webdriver!.browserBinary,
+        browserArgs: local.webdriver!.browserArgs,
+      },
     });
     const { verdict, version } = await runProbe(profile);
     assert.equal(verdict, 'unsupported', 'WebKitGTK has no EME: the true result, through a remote endpoint too');

@@ -35,7 +35,12 @@ test('a license request is answered with a JWK set of the keys the store holds',
 });
 
 test('unknown key ids are left out and reported; none known is a 404', () => {
-  const partial = answerMessage(parseMessage(body({ kids: [b64u('0123456789abcdef0123456789abcdef'), b64u('99'.repeat(16))], type: 'persistent-license' })), keys);
+  const partial = answerMessage(
+    parseMessage(
+      body({ kids: [b64u('0123456789abcdef0123456789abcdef'), b64u('99'.repeat(16))], type: 'persistent-license' }),
+    ),
+    keys,
+  );
   assert.equal((partial.body as { keys: unknown[] }).keys.length, 1);
   assert.deepEqual(partial.unknownKids, ['99'.repeat(16)]);
   try {
@@ -56,17 +61,52 @@ test('a release message is acknowledged with the same kids', () => {
 });
 
 test('malformed messages are rejected with a stable code', () => {
-  assert.equal(code(() => parseMessage(Buffer.alloc(0))), 'empty-body');
-  assert.equal(code(() => parseMessage(Buffer.from([0xff, 0xfe, 0x00]))), 'not-utf8');
-  assert.equal(code(() => parseMessage(body('{"kids":'))), 'malformed-json');
-  assert.equal(code(() => parseMessage(body('[1,2]'))), 'not-an-object');
-  assert.equal(code(() => parseMessage(body({ kids: [], type: 'temporary' }))), 'missing-kids');
-  assert.equal(code(() => parseMessage(body({ kids: ['AAAA'], type: 'persistent' }))), 'bad-session-type');
-  assert.equal(code(() => parseMessage(body({ kids: ['AAAAAAAAAAAAAAAAAAAAAA=='], type: 'temporary' }))), 'bad-kid', 'padding is not allowed');
-  assert.equal(code(() => parseMessage(body({ kids: ['AA+/AAAAAAAAAAAAAAAAAA'], type: 'temporary' }))), 'bad-kid', 'base64, not base64url');
-  assert.equal(code(() => parseMessage(body({ kids: [42], type: 'temporary' }))), 'bad-kid');
-  assert.equal(code(() => parseMessage(body({ kids: Array(65).fill('AAAA'), type: 'temporary' }))), 'too-many-kids');
-  assert.equal(code(() => parseMessage(body({ kids: ['AAAA'] }), 'license-renewal')), 'bad-message-type');
+  assert.equal(
+    code(() => parseMessage(Buffer.alloc(0))),
+    'empty-body',
+  );
+  assert.equal(
+    code(() => parseMessage(Buffer.from([0xff, 0xfe, 0x00]))),
+    'not-utf8',
+  );
+  assert.equal(
+    code(() => parseMessage(body('{"kids":'))),
+    'malformed-json',
+  );
+  assert.equal(
+    code(() => parseMessage(body('[1,2]'))),
+    'not-an-object',
+  );
+  assert.equal(
+    code(() => parseMessage(body({ kids: [], type: 'temporary' }))),
+    'missing-kids',
+  );
+  assert.equal(
+    code(() => parseMessage(body({ kids: ['AAAA'], type: 'persistent' }))),
+    'bad-session-type',
+  );
+  assert.equal(
+    code(() => parseMessage(body({ kids: ['AAAAAAAAAAAAAAAAAAAAAA=='], type: 'temporary' }))),
+    'bad-kid',
+    'padding is not allowed',
+  );
+  assert.equal(
+    code(() => parseMessage(body({ kids: ['AA+/AAAAAAAAAAAAAAAAAA'], type: 'temporary' }))),
+    'bad-kid',
+    'base64, not base64url',
+  );
+  assert.equal(
+    code(() => parseMessage(body({ kids: [42], type: 'temporary' }))),
+    'bad-kid',
+  );
+  assert.equal(
+    code(() => parseMessage(body({ kids: Array(65).fill('AAAA'), type: 'temporary' }))),
+    'too-many-kids',
+  );
+  assert.equal(
+    code(() => parseMessage(body({ kids: ['AAAA'] }), 'license-renewal')),
+    'bad-message-type',
+  );
 });
 
 test('the key store refuses a file with duplicate ids or bad hex', () => {

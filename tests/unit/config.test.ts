@@ -9,22 +9,42 @@ import { SCENARIOS } from '../../harness/catalog.ts';
 
 test('the default set is Debian chromium, firefox, webkit (+ firefox with the persistent pref)', () => {
   const profiles = loadProfiles('debian');
-  assert.deepEqual(profiles.map((p) => p.project), ['chromium', 'firefox', 'webkit', 'firefox-persistent']);
+  assert.deepEqual(
+    profiles.map((p) => p.project),
+    ['chromium', 'firefox', 'webkit', 'firefox-persistent'],
+  );
   assert.equal(profiles.find((p) => p.project === 'webkit')?.driver, 'webdriver');
   assert.equal(profiles.find((p) => p.project === 'firefox')?.channel, 'moz-firefox');
 });
 
 test('browser sets can be combined and unknown names are explained', () => {
-  assert.deepEqual(loadProfiles('branded').map((p) => p.channel), ['chrome', 'msedge']);
+  assert.deepEqual(
+    loadProfiles('branded').map((p) => p.channel),
+    ['chrome', 'msedge'],
+  );
   assert.throws(() => loadProfiles('debian,bundled'), /two profiles are named "chromium"/);
-  assert.throws(() => loadProfiles('nope'), new RegExp(`unknown browser set "nope"; choose from ${BROWSER_SETS.join(', ')}`));
+  assert.throws(
+    () => loadProfiles('nope'),
+    new RegExp(`unknown browser set "nope"; choose from ${BROWSER_SETS.join(', ')}`),
+  );
   assert.equal(browserSetName('bundled'), 'bundled');
 });
 
 test('profiles can come from a JSON file, validated', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'eme-profiles-'));
   const good = join(dir, 'lab.json');
-  await writeFile(good, JSON.stringify([{ project: 'grid-chrome', label: 'Chrome on a grid', engine: 'chromium', driver: 'webdriver', webdriver: { url: 'http://127.0.0.1:4444/wd/hub' } }]));
+  await writeFile(
+    good,
+    JSON.stringify([
+      {
+        project: 'grid-chrome',
+        label: 'Chrome on a grid',
+        engine: 'chromium',
+        driver: 'webdriver',
+        webdriver: { url: 'http://127.0.0.1:4444/wd/hub' },
+      },
+    ]),
+  );
   const [profile] = loadProfiles(good);
   assert.equal(profile?.webdriver?.url, 'http://127.0.0.1:4444/wd/hub');
   assert.equal(browserSetName(good), 'lab');
@@ -38,7 +58,8 @@ test('committed expectations are valid and name only catalog scenarios', () => {
   for (const profile of loadProfiles('debian')) {
     const exp = Expectations.load('expectations', 'debian', profile.project);
     assert.ok(exp.file, `expectations/debian/${profile.project}.json exists`);
-    for (const id of Object.keys(exp.file.expectations)) assert.ok(ids.has(id), `${profile.project}: ${id} is not a scenario`);
+    for (const id of Object.keys(exp.file.expectations))
+      assert.ok(ids.has(id), `${profile.project}: ${id} is not a scenario`);
   }
 });
 

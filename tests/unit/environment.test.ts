@@ -7,8 +7,26 @@ import { readConfig } from '../../harness/config.ts';
 test('defaults when nothing is set', () => {
   const c = readConfig({});
   assert.deepEqual(
-    { browsers: c.browsers, port: c.port, baseURL: c.baseURL, externalServer: c.externalServer, retries: c.retries, reportDir: c.reportDir, resultsDir: c.resultsDir, allure: c.allureResultsDir },
-    { browsers: 'debian', port: 8787, baseURL: 'http://127.0.0.1:8787', externalServer: false, retries: 0, reportDir: 'reports', resultsDir: 'results', allure: 'out/allure-results' },
+    {
+      browsers: c.browsers,
+      port: c.port,
+      baseURL: c.baseURL,
+      externalServer: c.externalServer,
+      retries: c.retries,
+      reportDir: c.reportDir,
+      resultsDir: c.resultsDir,
+      allure: c.allureResultsDir,
+    },
+    {
+      browsers: 'debian',
+      port: 8787,
+      baseURL: 'http://127.0.0.1:8787',
+      externalServer: false,
+      retries: 0,
+      reportDir: 'reports',
+      resultsDir: 'results',
+      allure: 'out/allure-results',
+    },
   );
 });
 
@@ -24,7 +42,13 @@ test('CI retries once, EME_RESULTS_DIR=off keeps no history, a base URL means an
 });
 
 test('a bad value is refused with the variable and value named', () => {
-  assert.throws(() => readConfig({ EME_PORT: '80a' }), /bad environment: EME_PORT="80a": EME_PORT must be a whole number/);
+  assert.throws(
+    () => readConfig({ EME_PORT: '80a' }),
+    /bad environment: EME_PORT="80a": EME_PORT must be a whole number/,
+  );
   assert.throws(() => readConfig({ EME_BASE_URL: 'not a url' }), /EME_BASE_URL="not a url"/);
-  assert.throws(() => readConfig({ EME_WORKERS: '-1', EME_PORT: 'x' }), /EME_WORKERS="-1".*EME_PORT="x"|EME_PORT="x".*EME_WORKERS="-1"/);
+  assert.throws(
+    () => readConfig({ EME_WORKERS: '-1', EME_PORT: 'x' }),
+    /EME_WORKERS="-1".*EME_PORT="x"|EME_PORT="x".*EME_WORKERS="-1"/,
+  );
 });

@@ -10,11 +10,27 @@ import { FIREFOX_PERSISTENT_PREF } from '../../harness/browsers/profiles.ts';
 import { PROJECTS, realisticReport } from './exports-helpers.ts';
 
 const { browsers } = loadBcdBrowsers();
-type Statement = { version_added: string | boolean | null; flags?: { type: string; name: string; value_to_set?: string }[]; partial_implementation?: true; notes?: string | string[] };
-type Node = { __compat?: { spec_url: string | string[]; support: Record<string, Statement | Statement[]>; status: Record<string, boolean> }; [k: string]: unknown };
+type Statement = {
+  version_added: string | boolean | null;
+  flags?: { type: string; name: string; value_to_set?: string }[];
+  partial_implementation?: true;
+  notes?: string | string[];
+};
+type Node = {
+  __compat?: {
+    spec_url: string | string[];
+    support: Record<string, Statement | Statement[]>;
+    status: Record<string, boolean>;
+  };
+  [k: string]: unknown;
+};
 
 function features(node: Node, path: string[] = []): [string, NonNullable<Node['__compat']>][] {
-  return Object.entries(node).flatMap(([k, v]) => (k === '__compat' ? [[path.join('.'), v as NonNullable<Node['__compat']>] as [string, NonNullable<Node['__compat']>]] : features(v as Node, [...path, k])));
+  return Object.entries(node).flatMap(([k, v]) =>
+    k === '__compat'
+      ? [[path.join('.'), v as NonNullable<Node['__compat']>] as [string, NonNullable<Node['__compat']>]]
+      : features(v as Node, [...path, k]),
+  );
 }
 function at(data: unknown, path: string): NonNullable<Node['__compat']> {
   const node = path.split('.').reduce((n, k) => (n as Record<string, unknown>)[k], data) as Node;
@@ -23,7 +39,10 @@ function at(data: unknown, path: string): NonNullable<Node['__compat']> {
 }
 
 test('the export of a realistic run is valid BCD: one top-level key, BCD ids and real releases, ranged versions', () => {
-  const { data, omitted } = toBcd(PROJECTS.map((p) => realisticReport(p)), browsers);
+  const { data, omitted } = toBcd(
+    PROJECTS.map((p) => realisticReport(p)),
+    browsers,
+  );
   assert.deepEqual(bcdProblems(data, { browsers }), []);
   assert.deepEqual(Object.keys(data), ['api']);
   const all = features(data as unknown as Node);
@@ -35,21 +54,33 @@ test('the export of a realistic run is valid BCD: one top-level key, BCD ids and
     for (const url of [compat.spec_url].flat()) {
       assert.ok(url.startsWith(SPEC_BASE) && /^https:\/\/[^#]+#.+/.test(url), `${path}: spec_url ${url}`);
     }
-    assert.deepEqual(Object.keys(compat.support).filter((b) => !['chrome', 'firefox'].includes(b)), [], `${path}: only chrome and firefox speak here`);
+    assert.deepEqual(
+      Object.keys(compat.support).filter((b) => !['chrome', 'firefox'].includes(b)),
+      [],
+      `${path}: only chrome and firefox speak here`,
+    );
     for (const s of Object.values(compat.support).flat()) {
-      if (typeof s.version_added === 'string') assert.match(s.version_added, /^≤\d+$/, `${path}: supported in N, maybe earlier`);
+      if (typeof s.version_added === 'string')
+        assert.match(s.version_added, /^≤\d+$/, `${path}: supported in N, maybe earlier`);
     }
   }
   // Behaviour features point at anchors the catalog's scenarios check.
-  for (const b of BEHAVIOURS) for (const a of b.spec) assert.ok(catalogAnchors.has(a), `${b.path.join('.')}: ${a} is a catalog anchor`);
+  for (const b of BEHAVIOURS)
+    for (const a of b.spec) assert.ok(catalogAnchors.has(a), `${b.path.join('.')}: ${a} is a catalog anchor`);
   // WebKitGTK has no BCD id: left out, with the reason beside the data (not in it).
-  assert.deepEqual(omitted.map((o) => o.project), ['webkit']);
+  assert.deepEqual(
+    omitted.map((o) => o.project),
+    ['webkit'],
+  );
   assert.match(omitted[0]!.reason, /no browser id for WebKitGTK/);
   assert.doesNotMatch(JSON.stringify(data), /"(chromium|webkit|firefox-persistent|eme)"\s*:/);
 });
 
 test('Chromium stands in for chrome and Firefox ESR is firefox, at their BCD releases', () => {
-  const { data } = toBcd(PROJECTS.map((p) => realisticReport(p)), browsers);
+  const { data } = toBcd(
+    PROJECTS.map((p) => realisticReport(p)),
+    browsers,
+  );
   const rmksa = at(data, 'api.Navigator.requestMediaKeySystemAccess');
   assert.deepEqual(rmksa.support, { chrome: { version_added: '≤156' }, firefox: { version_added: '≤153' } });
   assert.ok(browsers['chrome']!.releases['156'] && browsers['firefox']!.releases['153']);
@@ -58,16 +89,28 @@ test('Chromium stands in for chrome and Firefox ESR is firefox, at their BCD rel
   assert.equal(featureName('org.w3.clearkey'), 'org_w3_clearkey');
   const clearKey = at(data, 'api.Navigator.requestMediaKeySystemAccess.keySystem_org_w3_clearkey');
   assert.deepEqual(clearKey.support, { chrome: { version_added: '≤156' } });
-  assert.deepEqual(at(data, 'api.Navigator.requestMediaKeySystemAccess.keySystem_org_w3_clearkey.initDataType_keyids').support, { chrome: { version_added: '≤156' } });
+  assert.deepEqual(
+    at(data, 'api.Navigator.requestMediaKeySystemAccess.keySystem_org_w3_clearkey.initDataType_keyids').support,
+    { chrome: { version_added: '≤156' } },
+  );
   const rmksaNode = (data.api['Navigator'] as Record<string, Node>)['requestMediaKeySystemAccess']!;
-  assert.equal(rmksaNode['keySystem_com_widevine_alpha'], undefined, 'no CDM in a Chromium build is not evidence about Chrome');
+  assert.equal(
+    rmksaNode['keySystem_com_widevine_alpha'],
+    undefined,
+    'no CDM in a Chromium build is not evidence about Chrome',
+  );
 });
 
 test('the pref-gated persistent-license support is a flags statement under firefox, never a pseudo-browser', () => {
-  const { data } = toBcd(PROJECTS.map((p) => realisticReport(p)), browsers);
+  const { data } = toBcd(
+    PROJECTS.map((p) => realisticReport(p)),
+    browsers,
+  );
   // Firefox ESR rejects persistent-license without the pref, so the support is the flag statement alone
   // (in BCD: supported only behind the flag; BCD allows no version_added: false inside an array).
-  const flagged = at(data, 'api.MediaKeys.createSession.sessionType_persistent-license').support['firefox'] as Statement;
+  const flagged = at(data, 'api.MediaKeys.createSession.sessionType_persistent-license').support[
+    'firefox'
+  ] as Statement;
   assert.ok(!Array.isArray(flagged));
   assert.equal(flagged.version_added, '≤153');
   assert.deepEqual(flagged.flags, [{ type: 'preference', name: FIREFOX_PERSISTENT_PREF, value_to_set: 'true' }]);
@@ -77,7 +120,10 @@ test('the pref-gated persistent-license support is a flags statement under firef
   // Where the pref adds nothing (the API exists either way), there is no flag statement.
   assert.deepEqual(at(data, 'api.MediaKeys').support['firefox'], { version_added: '≤153' });
   // And where the pref breaks nothing new (release-acknowledged fails with it too), Firefox says no.
-  assert.equal((at(data, 'api.MediaKeySession.closed.reason_release-acknowledged').support['firefox'] as Statement).version_added, false);
+  assert.equal(
+    (at(data, 'api.MediaKeySession.closed.reason_release-acknowledged').support['firefox'] as Statement).version_added,
+    false,
+  );
 });
 
 test('where the default profile has some support, the flag statement joins it in an array of two', () => {
@@ -85,12 +131,19 @@ test('where the default profile has some support, the flag statement joins it in
   const s = plain.scenarios.find((x) => x.id === 'lifecycle.persistent-license')!;
   Object.assign(s, { verdict: 'fail', reason: 'load() finds the stored session, but keys are not usable' });
   const pref = realisticReport('firefox-persistent');
-  Object.assign(pref.scenarios.find((x) => x.id === 'lifecycle.persistent-license')!, { verdict: 'pass', reason: '22 rules held' });
+  Object.assign(pref.scenarios.find((x) => x.id === 'lifecycle.persistent-license')!, {
+    verdict: 'pass',
+    reason: '22 rules held',
+  });
   const { data } = toBcd([plain, pref], browsers);
   assert.deepEqual(bcdProblems(data, { browsers }), []);
   const firefox = at(data, 'api.MediaKeys.createSession.sessionType_persistent-license').support['firefox'];
   assert.deepEqual(firefox, [
-    { version_added: '≤153', partial_implementation: true, notes: 'eme-compat lifecycle.persistent-license: load() finds the stored session, but keys are not usable' },
+    {
+      version_added: '≤153',
+      partial_implementation: true,
+      notes: 'eme-compat lifecycle.persistent-license: load() finds the stored session, but keys are not usable',
+    },
     { version_added: '≤153', flags: [{ type: 'preference', name: FIREFOX_PERSISTENT_PREF, value_to_set: 'true' }] },
   ]);
 });
@@ -105,18 +158,31 @@ test('reports of one BCD browser merge: the oldest supporting release bounds the
   const chromium = realisticReport('chromium');
   chromium.scenarios.find((s) => s.id === 'playback.cenc')!.verdict = 'unsupported';
   const noCdm = toBcd([chromium], browsers).data;
-  assert.equal(((noCdm.api['HTMLMediaElement'] as Record<string, Node>)['setMediaKeys'] as Node)['cenc_scheme_playback'], undefined, 'a stand-in build says nothing about Chrome here');
+  assert.equal(
+    ((noCdm.api['HTMLMediaElement'] as Record<string, Node>)['setMediaKeys'] as Node)['cenc_scheme_playback'],
+    undefined,
+    'a stand-in build says nothing about Chrome here',
+  );
   const chrome = realisticReport('chromium');
   chrome.browser = { ...chrome.browser, project: 'chrome', channel: 'chrome', executablePath: null };
   chrome.scenarios.find((s) => s.id === 'playback.cenc')!.verdict = 'unsupported';
-  assert.deepEqual(at(toBcd([chrome], browsers).data, 'api.HTMLMediaElement.setMediaKeys.cenc_scheme_playback').support['chrome'], { version_added: false, notes: `eme-compat playback.cenc: ${chrome.scenarios.find((s) => s.id === 'playback.cenc')!.reason}` });
+  assert.deepEqual(
+    at(toBcd([chrome], browsers).data, 'api.HTMLMediaElement.setMediaKeys.cenc_scheme_playback').support['chrome'],
+    {
+      version_added: false,
+      notes: `eme-compat playback.cenc: ${chrome.scenarios.find((s) => s.id === 'playback.cenc')!.reason}`,
+    },
+  );
 });
 
 test('a release BCD does not know is left out, not invented', () => {
   const future = realisticReport('chromium');
   future.browser = { ...future.browser, version: '999.0.1.2' };
   const { data, omitted } = toBcd([future, realisticReport('firefox')], browsers);
-  assert.deepEqual(omitted.map((o) => o.project), ['chromium']);
+  assert.deepEqual(
+    omitted.map((o) => o.project),
+    ['chromium'],
+  );
   assert.match(omitted[0]!.reason, /chrome 999 .* is not a release in BCD's data/);
   assert.deepEqual(Object.keys(at(data, 'api.MediaKeys').support), ['firefox']);
 });
@@ -128,42 +194,190 @@ function valid(): { api: Record<string, Node> } {
       MediaKeySession: {
         __compat: {
           spec_url: 'https://w3c.github.io/encrypted-media/#mediakeysession-interface',
-          support: { chrome: { version_added: '≤156' }, firefox: [{ version_added: '≤153', partial_implementation: true, notes: 'without the pref, remove() sends nothing' }, { version_added: '≤153', flags: [{ type: 'preference', name: 'media.x', value_to_set: 'true' }], notes: ['with the pref', 'all rules hold'] }] },
+          support: {
+            chrome: { version_added: '≤156' },
+            firefox: [
+              {
+                version_added: '≤153',
+                partial_implementation: true,
+                notes: 'without the pref, remove() sends nothing',
+              },
+              {
+                version_added: '≤153',
+                flags: [{ type: 'preference', name: 'media.x', value_to_set: 'true' }],
+                notes: ['with the pref', 'all rules hold'],
+              },
+            ],
+          },
           status: { experimental: false, standard_track: true, deprecated: false },
         },
         'reason_closed-by-application': {
-          __compat: { spec_url: 'https://w3c.github.io/encrypted-media/#session-closed', support: { chrome: { version_added: '≤156' } }, status: { experimental: false, standard_track: true, deprecated: false } },
+          __compat: {
+            spec_url: 'https://w3c.github.io/encrypted-media/#session-closed',
+            support: { chrome: { version_added: '≤156' } },
+            status: { experimental: false, standard_track: true, deprecated: false },
+          },
         },
       },
     },
   };
 }
-const compat = (d: ReturnType<typeof valid>) => d.api['MediaKeySession']!.__compat! as unknown as Record<string, unknown> & { support: Record<string, unknown> };
+const compat = (d: ReturnType<typeof valid>) =>
+  d.api['MediaKeySession']!.__compat! as unknown as Record<string, unknown> & { support: Record<string, unknown> };
 
 test('the validator accepts the valid file and rejects each broken rule', () => {
   assert.deepEqual(bcdProblems(valid(), { browsers }), []);
   const broken: [string, (d: ReturnType<typeof valid>) => void, RegExp][] = [
-    ['a dot in a feature name', (d) => { d.api['MediaKeySession']!['com.widevine.alpha'] = { __compat: compat(valid()) }; }, /feature name "com\.widevine\.alpha" has characters BCD does not allow/],
-    ['two top-level keys', (d) => { (d as Record<string, unknown>)['eme'] = {}; }, /exactly one top-level key; found 2/],
-    ['an unknown browser id', (d) => { compat(d).support['firefox-persistent'] = { version_added: '≤153' }; }, /"firefox-persistent" is not a BCD browser id/],
-    ['a pseudo-browser for a build', (d) => { compat(d).support['chromium'] = { version_added: '≤156' }; }, /"chromium" is not a BCD browser id/],
-    ['a one-element notes array', (d) => { compat(d).support['chrome'] = { version_added: '≤156', notes: ['one'] }; }, /notes as an array needs 2\+ strings/],
-    ['a missing status', (d) => { delete compat(d)['status']; }, /MediaKeySession\.__compat\.status/],
-    ['a bare version when ranged is required', (d) => { compat(d).support['chrome'] = { version_added: '156' }; }, /version_added "156" claims support since that release; only "≤156"/],
-    ['partial_implementation without notes', (d) => { compat(d).support['chrome'] = { version_added: '≤156', partial_implementation: true }; }, /partial_implementation: true requires notes/],
-    ['an unknown statement property', (d) => { compat(d).support['chrome'] = { version_added: '≤156', eme_compat_project: 'chromium' }; }, /Unrecognized key.*eme_compat_project/],
-    ['an unknown __compat property', (d) => { compat(d)['tested_with'] = 'eme-compat'; }, /Unrecognized key.*tested_with/],
-    ['a release the browser never had', (d) => { compat(d).support['chrome'] = { version_added: '≤999' }; }, /"≤999" is not a release of chrome/],
-    ['a version that is not a BCD version', (d) => { compat(d).support['chrome'] = { version_added: 'since 156' }; }, /not a BCD version/],
-    ['a one-statement array', (d) => { compat(d).support['chrome'] = [{ version_added: '≤156' }]; }, /statement array needs 2\+ statements/],
-    ['a spec_url without a fragment', (d) => { compat(d)['spec_url'] = 'https://w3c.github.io/encrypted-media/'; }, /spec_url must be https with a #fragment/],
-    ['an http spec_url', (d) => { compat(d)['spec_url'] = 'http://w3c.github.io/encrypted-media/#x'; }, /spec_url must be https with a #fragment/],
-    ['a flag of an unknown type', (d) => { compat(d).support['chrome'] = { version_added: '≤156', flags: [{ type: 'pref', name: 'x' }] }; }, /flags/],
-    ['version_added: false inside an array', (d) => { compat(d).support['firefox'] = [{ version_added: false }, { version_added: '≤153', flags: [{ type: 'preference', name: 'media.x' }] }]; }, /version_added: false cannot be in an array/],
-    ['a false statement that suggests support', (d) => { compat(d).support['firefox'] = { version_added: false, flags: [{ type: 'preference', name: 'media.x' }] }; }, /says no support but has flags/],
-    ['a hand-written version_last', (d) => { compat(d).support['chrome'] = { version_added: '≤150', version_removed: '≤156', version_last: '155' }; }, /version_last is generated/],
-    ['a flag for a browser that takes none', (d) => { compat(d).support['firefox_android'] = { version_added: '≤153', flags: [{ type: 'preference', name: 'x' }] }; }, /firefox_android takes no flags/],
-    ['a missing support block', (d) => { delete (compat(d) as Record<string, unknown>)['support']; }, /support/],
+    [
+      'a dot in a feature name',
+      (d) => {
+        d.api['MediaKeySession']!['com.widevine.alpha'] = { __compat: compat(valid()) };
+      },
+      /feature name "com\.widevine\.alpha" has characters BCD does not allow/,
+    ],
+    [
+      'two top-level keys',
+      (d) => {
+        (d as Record<string, unknown>)['eme'] = {};
+      },
+      /exactly one top-level key; found 2/,
+    ],
+    [
+      'an unknown browser id',
+      (d) => {
+        compat(d).support['firefox-persistent'] = { version_added: '≤153' };
+      },
+      /"firefox-persistent" is not a BCD browser id/,
+    ],
+    [
+      'a pseudo-browser for a build',
+      (d) => {
+        compat(d).support['chromium'] = { version_added: '≤156' };
+      },
+      /"chromium" is not a BCD browser id/,
+    ],
+    [
+      'a one-element notes array',
+      (d) => {
+        compat(d).support['chrome'] = { version_added: '≤156', notes: ['one'] };
+      },
+      /notes as an array needs 2\+ strings/,
+    ],
+    [
+      'a missing status',
+      (d) => {
+        delete compat(d)['status'];
+      },
+      /MediaKeySession\.__compat\.status/,
+    ],
+    [
+      'a bare version when ranged is required',
+      (d) => {
+        compat(d).support['chrome'] = { version_added: '156' };
+      },
+      /version_added "156" claims support since that release; only "≤156"/,
+    ],
+    [
+      'partial_implementation without notes',
+      (d) => {
+        compat(d).support['chrome'] = { version_added: '≤156', partial_implementation: true };
+      },
+      /partial_implementation: true requires notes/,
+    ],
+    [
+      'an unknown statement property',
+      (d) => {
+        compat(d).support['chrome'] = { version_added: '≤156', eme_compat_project: 'chromium' };
+      },
+      /Unrecognized key.*eme_compat_project/,
+    ],
+    [
+      'an unknown __compat property',
+      (d) => {
+        compat(d)['tested_with'] = 'eme-compat';
+      },
+      /Unrecognized key.*tested_with/,
+    ],
+    [
+      'a release the browser never had',
+      (d) => {
+        compat(d).support['chrome'] = { version_added: '≤999' };
+      },
+      /"≤999" is not a release of chrome/,
+    ],
+    [
+      'a version that is not a BCD version',
+      (d) => {
+        compat(d).support['chrome'] = { version_added: 'since 156' };
+      },
+      /not a BCD version/,
+    ],
+    [
+      'a one-statement array',
+      (d) => {
+        compat(d).support['chrome'] = [{ version_added: '≤156' }];
+      },
+      /statement array needs 2\+ statements/,
+    ],
+    [
+      'a spec_url without a fragment',
+      (d) => {
+        compat(d)['spec_url'] = 'https://w3c.github.io/encrypted-media/';
+      },
+      /spec_url must be https with a #fragment/,
+    ],
+    [
+      'an http spec_url',
+      (d) => {
+        compat(d)['spec_url'] = 'http://w3c.github.io/encrypted-media/#x';
+      },
+      /spec_url must be https with a #fragment/,
+    ],
+    [
+      'a flag of an unknown type',
+      (d) => {
+        compat(d).support['chrome'] = { version_added: '≤156', flags: [{ type: 'pref', name: 'x' }] };
+      },
+      /flags/,
+    ],
+    [
+      'version_added: false inside an array',
+      (d) => {
+        compat(d).support['firefox'] = [
+          { version_added: false },
+          { version_added: '≤153', flags: [{ type: 'preference', name: 'media.x' }] },
+        ];
+      },
+      /version_added: false cannot be in an array/,
+    ],
+    [
+      'a false statement that suggests support',
+      (d) => {
+        compat(d).support['firefox'] = { version_added: false, flags: [{ type: 'preference', name: 'media.x' }] };
+      },
+      /says no support but has flags/,
+    ],
+    [
+      'a hand-written version_last',
+      (d) => {
+        compat(d).support['chrome'] = { version_added: '≤150', version_removed: '≤156', version_last: '155' };
+      },
+      /version_last is generated/,
+    ],
+    [
+      'a flag for a browser that takes none',
+      (d) => {
+        compat(d).support['firefox_android'] = { version_added: '≤153', flags: [{ type: 'preference', name: 'x' }] };
+      },
+      /firefox_android takes no flags/,
+    ],
+    [
+      'a missing support block',
+      (d) => {
+        delete (compat(d) as Record<string, unknown>)['support'];
+      },
+      /support/,
+    ],
   ];
   for (const [rule, breakIt, message] of broken) {
     const d = valid();

@@ -13,7 +13,7 @@ function collect(project: Parameters<typeof realisticReport>[0]) {
   return out.report;
 }
 
-test('Chromium and Firefox ESR get collector reports that match the collector\'s Report type', () => {
+test("Chromium and Firefox ESR get collector reports that match the collector's Report type", () => {
   for (const project of ['chromium', 'firefox'] as const) {
     const report = collect(project);
     CollectorReport.parse(JSON.parse(JSON.stringify(report)));
@@ -24,12 +24,13 @@ test('Chromium and Firefox ESR get collector reports that match the collector\'s
       assert.match(r.name, /^api(\.[a-zA-Z_0-9\-$@]+)+$/);
       assert.ok(r.result === true || r.result === false || r.result === null);
     }
-    for (const url of Object.keys(report.results)) assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/runner\.html\?run=[\w-]+$/);
+    for (const url of Object.keys(report.results))
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/runner\.html\?run=[\w-]+$/);
     assert.deepEqual(report.extensions, []);
   }
 });
 
-test('names and results are the BCD export\'s features and support', () => {
+test("names and results are the BCD export's features and support", () => {
   const chromium = collect('chromium');
   const results = Object.values(chromium.results).flat();
   const byName = new Map(results.map((r) => [r.name, r]));
@@ -57,7 +58,11 @@ test('names and results are the BCD export\'s features and support', () => {
 
 test('the user agent names the BCD browser and release update-bcd will file the results under', () => {
   const chromium = collect('chromium');
-  assert.doesNotMatch(chromium.userAgent, /HeadlessChrome/, 'ua-parser reads HeadlessChrome as a browser BCD does not know');
+  assert.doesNotMatch(
+    chromium.userAgent,
+    /HeadlessChrome/,
+    'ua-parser reads HeadlessChrome as a browser BCD does not know',
+  );
   assert.match(chromium.userAgent, /\bChrome\/156\./);
   assert.match(collect('firefox').userAgent, /\bFirefox\/153\.0/);
   const lying = realisticReport('firefox');
@@ -75,16 +80,64 @@ test('no collector report where update-bcd would misread it: WebKitGTK, or a pro
   assert.match(persistent.omitted, /media\.clearkey\.persistent-license\.enabled=true.*default behaviour/);
 });
 
-test('the schema mirrors the collector\'s types and refuses what update-bcd cannot read', () => {
+test("the schema mirrors the collector's types and refuses what update-bcd cannot read", () => {
   const good = collect('firefox');
   const url = Object.keys(good.results)[0]!;
   const bad: [string, (r: Record<string, unknown>) => void, RegExp][] = [
-    ['a dotted feature name is not a path', (r) => { (r['results'] as Record<string, unknown[]>)[url]![0] = { exposure: 'Window', name: 'eme.keySystems.com.widevine.alpha', result: true }; }, /BCD feature path/],
-    ['an exposure the collector has not', (r) => { (r['results'] as Record<string, unknown[]>)[url]![0] = { exposure: 'Page', name: 'api.MediaKeys', result: true }; }, /exposure/],
-    ['a result that is not true/false/null', (r) => { (r['results'] as Record<string, unknown[]>)[url]![0] = { exposure: 'Window', name: 'api.MediaKeys', result: 'partial' }; }, /result/],
-    ['no user agent', (r) => { delete r['userAgent']; }, /userAgent/],
-    ['no results at all', (r) => { r['results'] = {}; }, /at least one result/],
-    ['an unknown key', (r) => { r['browser'] = 'firefox'; }, /browser/],
+    [
+      'a dotted feature name is not a path',
+      (r) => {
+        (r['results'] as Record<string, unknown[]>)[url]![0] = {
+          exposure: 'Window',
+          name: 'eme.keySystems.com.widevine.alpha',
+          result: true,
+        };
+      },
+      /BCD feature path/,
+    ],
+    [
+      'an exposure the collector has not',
+      (r) => {
+        (r['results'] as Record<string, unknown[]>)[url]![0] = {
+          exposure: 'Page',
+          name: 'api.MediaKeys',
+          result: true,
+        };
+      },
+      /exposure/,
+    ],
+    [
+      'a result that is not true/false/null',
+      (r) => {
+        (r['results'] as Record<string, unknown[]>)[url]![0] = {
+          exposure: 'Window',
+          name: 'api.MediaKeys',
+          result: 'partial',
+        };
+      },
+      /result/,
+    ],
+    [
+      'no user agent',
+      (r) => {
+        delete r['userAgent'];
+      },
+      /userAgent/,
+    ],
+    [
+      'no results at all',
+      (r) => {
+        r['results'] = {};
+      },
+      /at least one result/,
+    ],
+    [
+      'an unknown key',
+      (r) => {
+        r['browser'] = 'firefox';
+      },
+      /browser/,
+    ],
   ];
   for (const [what, breakIt, message] of bad) {
     const r = structuredClone(good) as unknown as Record<string, unknown>;

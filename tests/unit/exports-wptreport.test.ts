@@ -15,32 +15,50 @@ import { COMMIT, IDENTITIES, PROJECTS, realisticReport } from './exports-helpers
  */
 function expectationProblems(report: CompatReport, wpt: WptReport): string[] {
   const problems: string[] = [];
-  const status = { pass: 'OK', fail: 'OK', unsupported: 'PRECONDITION_FAILED', error: 'ERROR', timeout: 'TIMEOUT', crash: 'CRASH' } as const;
+  const status = {
+    pass: 'OK',
+    fail: 'OK',
+    unsupported: 'PRECONDITION_FAILED',
+    error: 'ERROR',
+    timeout: 'TIMEOUT',
+    crash: 'CRASH',
+  } as const;
   for (const s of report.scenarios) {
     const t = wpt.results.find((x) => x.test === `/eme-compat/${s.id}`);
     if (!t) {
       problems.push(`${s.id}: missing`);
       continue;
     }
-    const expectedTest: string[] = (s.expected.verdicts.length ? s.expected.verdicts : ['pass' as const]).map((v) => status[v]);
-    if ((t.expected !== undefined) === expectedTest.includes(t.status)) problems.push(`${s.id}: test-level expected ${t.expected ?? 'absent'} for status ${t.status}`);
+    const expectedTest: string[] = (s.expected.verdicts.length ? s.expected.verdicts : ['pass' as const]).map(
+      (v) => status[v],
+    );
+    if ((t.expected !== undefined) === expectedTest.includes(t.status))
+      problems.push(`${s.id}: test-level expected ${t.expected ?? 'absent'} for status ${t.status}`);
     for (const st of t.subtests) {
       const c = s.checks.find((x) => st.name === x.title || st.name.startsWith(`${x.title} [${x.id}#`));
       if (!c) {
         problems.push(`${s.id} / ${st.name}: no such check`);
         continue;
       }
-      const allowed = c.level === 'advisory' ? ['PASS', 'FAIL'] : s.expected.verdicts.includes('fail') ? ['PASS', 'FAIL'] : ['PASS'];
+      const allowed =
+        c.level === 'advisory' ? ['PASS', 'FAIL'] : s.expected.verdicts.includes('fail') ? ['PASS', 'FAIL'] : ['PASS'];
       const unexpected = !allowed.includes(st.status);
-      if (unexpected && st.expected === undefined) problems.push(`${s.id} / ${st.name}: ${st.status} was not expected, but the subtest has no expected`);
-      if (!unexpected && st.expected !== undefined) problems.push(`${s.id} / ${st.name}: ${st.status} was expected, but the subtest says expected ${st.expected}`);
+      if (unexpected && st.expected === undefined)
+        problems.push(`${s.id} / ${st.name}: ${st.status} was not expected, but the subtest has no expected`);
+      if (!unexpected && st.expected !== undefined)
+        problems.push(`${s.id} / ${st.name}: ${st.status} was expected, but the subtest says expected ${st.expected}`);
     }
   }
   return problems;
 }
 
 test('every realistic report exports a wptreport wpt.fyi accepts, with wpt.fyi product, channel and short os', () => {
-  const want: Record<string, [string, string]> = { chromium: ['chromium', 'stable'], firefox: ['firefox', 'stable'], 'firefox-persistent': ['firefox', 'stable'], webkit: ['webkitgtk', 'stable'] };
+  const want: Record<string, [string, string]> = {
+    chromium: ['chromium', 'stable'],
+    firefox: ['firefox', 'stable'],
+    'firefox-persistent': ['firefox', 'stable'],
+    webkit: ['webkitgtk', 'stable'],
+  };
   for (const project of PROJECTS) {
     const report = realisticReport(project);
     const wpt = toWptReport(report);
@@ -109,13 +127,22 @@ test('product and channel table: Debian and ESR builds are stable, Playwright ch
   assert.deepEqual(wptProduct(b), { product: 'chromium', channel: 'stable' });
   assert.deepEqual(wptProduct({ ...b, executablePath: null }), { product: 'chromium', channel: 'beta' });
   assert.deepEqual(wptProduct(IDENTITIES['firefox']!), { product: 'firefox', channel: 'stable' });
-  assert.deepEqual(wptProduct({ ...IDENTITIES['firefox']!, channel: 'moz-firefox-nightly' }), { product: 'firefox', channel: 'nightly' });
+  assert.deepEqual(wptProduct({ ...IDENTITIES['firefox']!, channel: 'moz-firefox-nightly' }), {
+    product: 'firefox',
+    channel: 'nightly',
+  });
   assert.deepEqual(wptProduct(IDENTITIES['webkit']!), { product: 'webkitgtk', channel: 'stable' });
-  assert.deepEqual(wptProduct({ ...IDENTITIES['webkit']!, name: 'Safari', version: '18.4' }), { product: 'safari', channel: 'stable' });
+  assert.deepEqual(wptProduct({ ...IDENTITIES['webkit']!, name: 'Safari', version: '18.4' }), {
+    product: 'safari',
+    channel: 'stable',
+  });
 });
 
 test('os descriptions become wpt.fyi os and os_version', () => {
-  assert.deepEqual(wptOs('Debian GNU/Linux 12 (bookworm) (Linux 6.1.0-41-cloud-amd64)'), { os: 'linux', os_version: '12' });
+  assert.deepEqual(wptOs('Debian GNU/Linux 12 (bookworm) (Linux 6.1.0-41-cloud-amd64)'), {
+    os: 'linux',
+    os_version: '12',
+  });
   assert.deepEqual(wptOs('Ubuntu 24.04.1 LTS (Linux 6.8.0-1017-azure)'), { os: 'linux', os_version: '24.04' });
   assert.deepEqual(wptOs('Debian GNU/Linux trixie/sid (Linux 6.12.0)'), { os: 'linux' });
   assert.deepEqual(wptOs('Linux 6.1.0'), { os: 'linux' });
@@ -132,7 +159,12 @@ test('subtests of an expected failure are expected FAIL; a regression marks its 
   assert.equal(closeRules.expected, undefined);
   const failing = closeRules.subtests.filter((s) => s.status === 'FAIL');
   assert.ok(failing.length > 0);
-  for (const s of failing) assert.equal(s.expected, undefined, `${s.name}: FAIL as expected, so no expected (mozlog would count it unexpected)`);
+  for (const s of failing)
+    assert.equal(
+      s.expected,
+      undefined,
+      `${s.name}: FAIL as expected, so no expected (mozlog would count it unexpected)`,
+    );
 
   // The same failure where the expectation is pass is a regression, visible only in the subtests.
   const regressed = realisticReport('firefox');
@@ -145,9 +177,14 @@ test('subtests of an expected failure are expected FAIL; a regression marks its 
   // An export that leaves those subtests without expected, or marks expected FAILs, is caught.
   const silent = structuredClone(toWptReport(regressed));
   for (const s of silent.results.flatMap((x) => x.subtests)) delete s.expected;
-  assert.match(expectationProblems(regressed, silent).join('\n'), /session\.close-rules .* FAIL was not expected, but the subtest has no expected/);
+  assert.match(
+    expectationProblems(regressed, silent).join('\n'),
+    /session\.close-rules .* FAIL was not expected, but the subtest has no expected/,
+  );
   const marked = structuredClone(toWptReport(firefox));
-  const sub = marked.results.find((x) => x.test === '/eme-compat/session.close-rules')!.subtests.find((s) => s.status === 'FAIL')!;
+  const sub = marked.results
+    .find((x) => x.test === '/eme-compat/session.close-rules')!
+    .subtests.find((s) => s.status === 'FAIL')!;
   sub.expected = 'FAIL';
   assert.throws(() => parseWptReport(marked), /expected` equal to `status/);
 });
@@ -162,7 +199,9 @@ test('failed advisory checks are expected FAILs; an unsupported scenario reports
   const webkit = toWptReport(realisticReport('webkit')).results[0]!;
   assert.equal(webkit.status, 'PRECONDITION_FAILED');
   assert.deepEqual(webkit.subtests, [], 'no noise subtests under PRECONDITION_FAILED');
-  const firefox = toWptReport(realisticReport('firefox')).results.find((r) => r.test === '/eme-compat/lifecycle.persistent-license')!;
+  const firefox = toWptReport(realisticReport('firefox')).results.find(
+    (r) => r.test === '/eme-compat/lifecycle.persistent-license',
+  )!;
   assert.equal(firefox.status, 'PRECONDITION_FAILED');
   assert.deepEqual(firefox.subtests, []);
 });

@@ -1,17 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FaultRules, RunFaults, faultyAnswer, type Fault } from '../../server/faults.ts';
+import { RunFaults, faultyAnswer } from '../../server/faults.ts';
+import { FaultRules, type Fault } from '../../model/faults.ts';
 import { findScenario } from '../../harness/catalog.ts';
+import { judgeScenario } from '../../harness/judge/index.ts';
 import { fixtureRecord, withEntries } from './helpers.ts';
 
-const license = { keys: [{ kty: 'oct', kid: 'AAAAAAAAAAAAAAAAAAAAAA', k: 'AQEBAQEBAQEBAQEBAQEBAQ' }], type: 'temporary' };
+const license = {
+  keys: [{ kty: 'oct', kid: 'AAAAAAAAAAAAAAAAAAAAAA', k: 'AQEBAQEBAQEBAQEBAQEBAQ' }],
+  type: 'temporary',
+};
 
 test('a fault hits the nth matching message, and sticks to the page request it hit', () => {
-  const faults = new RunFaults(FaultRules.parse([{ fault: { kind: 'status', status: 500 }, on: 'license-request', nth: 2 }]));
+  const faults = new RunFaults(
+    FaultRules.parse([{ fault: { kind: 'status', status: 500 }, on: 'license-request', nth: 2 }]),
+  );
   assert.equal(faults.for('license-request', 1), null);
   assert.equal(faults.for('license-release', 2), null, 'other message types do not count');
   assert.equal(faults.for('license-request', 3)?.fault.kind, 'status');
-  assert.equal(faults.for('license-request', 3)?.fault.kind, 'status', 'a browser re-send of request 3 gets the same fault');
+  assert.equal(
+    faults.for('license-request', 3)?.fault.kind,
+    'status',
+    'a browser re-send of request 3 gets the same fault',
+  );
   assert.equal(faults.for('license-request', 4), null);
 });
 
@@ -37,7 +48,7 @@ test('each body fault changes what the client receives, as named', () => {
   assert.deepEqual(parsed({ kind: 'delay', ms: 5 }), license, 'timing faults leave the body alone');
 });
 
-const judge = (id: string, name: string) => findScenario(id)!.judge(fixtureRecord(name));
+const judge = (id: string, name: string) => judgeScenario(findScenario(id)!, fixtureRecord(name));
 
 test('real runs: resets seen by the page, retries recorded; Chromium accepts a wrong license type', () => {
   const reset = judge('faults.connection-reset', 'chromium-fault-reset');
@@ -53,9 +64,15 @@ test('real runs: resets seen by the page, retries recorded; Chromium accepts a w
 test('an update() made from an HTTP error body, or a session that never recovers, fails', () => {
   const record = fixtureRecord('firefox-fault-http-500');
   const noRetryNote = withEntries(record, (es) => es.filter((e) => e.name !== 'retry'));
-  assert.ok(findScenario('faults.http-500')!.judge(noRetryNote).checks.some((c) => c.id === 'no-update-with-error' && !c.ok));
-  const neverUsable = withEntries(record, (es) => es.map((e) => (e.session ? { ...e, session: { ...e.session, keyStatuses: {} } } : e)));
-  const j = findScenario('faults.http-500')!.judge(neverUsable);
+  assert.ok(
+    judgeScenario(findScenario('faults.http-500')!, noRetryNote).checks.some(
+      (c) => c.id === 'no-update-with-error' && !c.ok,
+    ),
+  );
+  const neverUsable = withEntries(record, (es) =>
+    es.map((e) => (e.session ? { ...e, session: { ...e.session, keyStatuses: {} } } : e)),
+  );
+  const j = judgeScenario(findScenario('faults.http-500')!, neverUsable);
   assert.equal(j.verdict, 'fail');
   assert.ok(j.checks.some((c) => c.id === 'session-recovers' && !c.ok));
 });

@@ -9,54 +9,121 @@ import { fixtureRecord } from './helpers.ts';
 const record = fixtureRecord('chromium-temporary-keyids');
 function report(verdicts: Record<string, Verdict>): CompatReport {
   const scenarios: ScenarioResult[] = Object.entries(verdicts).map(([id, verdict]) => ({
-    id, title: id, group: 'C', spec: ['#x'], verdict, reason: `observed ${verdict}`, expected: { verdicts: ['pass'] }, checks: [], durationMs: 1, attempts: [verdict], environment: null, record,
+    id,
+    title: id,
+    group: 'C',
+    spec: ['#x'],
+    verdict,
+    reason: `observed ${verdict}`,
+    expected: { verdicts: ['pass'] },
+    checks: [],
+    durationMs: 1,
+    attempts: [verdict],
+    environment: null,
+    record,
   }));
   return {
-    schemaVersion: 1, generatedAt: '', tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
-    browser: { project: 'chromium', label: 'c', engine: 'chromium', name: 'chromium', version: '1', channel: null, driver: 'playwright', executablePath: null, args: [], prefs: {}, userAgent: null },
-    environment: { os: 'x', node: 'v20', ci: false }, run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
-    summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: scenarios.length }, scenarios,
+    schemaVersion: 1,
+    generatedAt: '',
+    tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
+    browser: {
+      project: 'chromium',
+      label: 'c',
+      engine: 'chromium',
+      name: 'chromium',
+      version: '1',
+      channel: null,
+      driver: 'playwright',
+      executablePath: null,
+      args: [],
+      prefs: {},
+      userAgent: null,
+    },
+    environment: { os: 'x', node: 'v20', ci: false },
+    run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
+    summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: scenarios.length },
+    scenarios,
   };
 }
-const file = (expectations: ExpectationFile['expectations']): ExpectationFile => ({ schemaVersion: 1, project: 'chromium', expectations });
+const file = (expectations: ExpectationFile['expectations']): ExpectationFile => ({
+  schemaVersion: 1,
+  project: 'chromium',
+  expectations,
+});
 
 test('the gate flags regressions and unexpected passes against the current expectations', () => {
-  const expectations = new Expectations(file({ a: { verdicts: ['unsupported'], reason: 'no CDM' }, b: { verdicts: ['fail', 'pass'], reason: 'intermittent' } }), 'x.json');
+  const expectations = new Expectations(
+    file({
+      a: { verdicts: ['unsupported'], reason: 'no CDM' },
+      b: { verdicts: ['fail', 'pass'], reason: 'intermittent' },
+    }),
+    'x.json',
+  );
   const findings = gateReports([report({ a: 'pass', b: 'pass', c: 'fail', d: 'pass' })], () => expectations);
-  assert.deepEqual(findings.map((f) => [f.scenario, f.kind]), [['a', 'unexpected-pass'], ['c', 'regression']]);
-  assert.deepEqual(gateReports([report({ a: 'unsupported', b: 'fail', c: 'pass' })], () => expectations), []);
+  assert.deepEqual(
+    findings.map((f) => [f.scenario, f.kind]),
+    [
+      ['a', 'unexpected-pass'],
+      ['c', 'regression'],
+    ],
+  );
+  assert.deepEqual(
+    gateReports([report({ a: 'unsupported', b: 'fail', c: 'pass' })], () => expectations),
+    [],
+  );
 });
 
 test('regenerating keeps intermittents and reasons that still hold, and shows the diff', () => {
-  const current = file({ a: { verdicts: ['unsupported'], reason: 'no CDM', bug: 'https://bugs.example/1' }, b: { verdicts: ['fail', 'pass'], reason: 'flaky' }, gone: { verdicts: ['fail'], reason: 'fixed since' } });
+  const current = file({
+    a: { verdicts: ['unsupported'], reason: 'no CDM', bug: 'https://bugs.example/1' },
+    b: { verdicts: ['fail', 'pass'], reason: 'flaky' },
+    gone: { verdicts: ['fail'], reason: 'fixed since' },
+  });
   const proposed = proposeExpectations(report({ a: 'unsupported', b: 'pass', gone: 'pass', c: 'timeout' }), current);
   assert.deepEqual(proposed.expectations['a'], current.expectations['a'], 'bug link kept');
   assert.deepEqual(proposed.expectations['b'], current.expectations['b'], 'intermittent kept');
   assert.equal(proposed.expectations['gone'], undefined);
   assert.deepEqual(proposed.expectations['c'], { verdicts: ['timeout'], reason: 'observed timeout' });
-  assert.deepEqual(diffExpectations(current, proposed), ['+ c: timeout (observed timeout)', '- gone: was fail, now expected to pass']);
-  assert.deepEqual(diffExpectations(proposed, proposeExpectations(report({ a: 'unsupported', b: 'fail', c: 'timeout' }), proposed)), [], 'a second run with the same verdicts changes nothing');
+  assert.deepEqual(diffExpectations(current, proposed), [
+    '+ c: timeout (observed timeout)',
+    '- gone: was fail, now expected to pass',
+  ]);
+  assert.deepEqual(
+    diffExpectations(proposed, proposeExpectations(report({ a: 'unsupported', b: 'fail', c: 'timeout' }), proposed)),
+    [],
+    'a second run with the same verdicts changes nothing',
+  );
 });
 
 test('a verdict that changed between attempts is flagged flaky, unless listed as intermittent', () => {
   const r = report({ a: 'pass' });
   r.scenarios[0]!.attempts = ['fail', 'pass'];
   const strict = new Expectations(file({}), 'x.json');
-  assert.deepEqual(gateReports([r], () => strict).map((f) => [f.scenario, f.kind, f.reason]), [['a', 'flaky', 'attempts: fail → pass']]);
+  assert.deepEqual(
+    gateReports([r], () => strict).map((f) => [f.scenario, f.kind, f.reason]),
+    [['a', 'flaky', 'attempts: fail → pass']],
+  );
   const known = new Expectations(file({ a: { verdicts: ['pass', 'fail'], reason: 'known intermittent' } }), 'x.json');
-  assert.deepEqual(gateReports([r], () => known), []);
+  assert.deepEqual(
+    gateReports([r], () => known),
+    [],
+  );
 });
 
 test('conditional expectations pick the entry for a channel and version range', () => {
-  const exp = new Expectations(file({
-    'probe.widevine': {
-      verdicts: ['unsupported'], reason: 'no CDM',
-      when: [
-        { if: { channel: 'chrome' }, verdicts: ['pass'], reason: 'branded Chrome ships Widevine' },
-        { if: { minVersion: 200 }, verdicts: ['fail'], reason: 'a future regression' },
-      ],
-    },
-  }), 'x.json');
+  const exp = new Expectations(
+    file({
+      'probe.widevine': {
+        verdicts: ['unsupported'],
+        reason: 'no CDM',
+        when: [
+          { if: { channel: 'chrome' }, verdicts: ['pass'], reason: 'branded Chrome ships Widevine' },
+          { if: { minVersion: 200 }, verdicts: ['fail'], reason: 'a future regression' },
+        ],
+      },
+    }),
+    'x.json',
+  );
   assert.deepEqual(exp.for('probe.widevine', { channel: null, version: '156.0.1' }).verdicts, ['unsupported']);
   assert.deepEqual(exp.for('probe.widevine', { channel: 'chrome', version: '156.0.1' }).verdicts, ['pass']);
   assert.deepEqual(exp.for('probe.widevine', { channel: null, version: '201.0' }).verdicts, ['fail']);

@@ -6,9 +6,14 @@ export function fixtureRecord(name: string): RunRecord {
   return RunRecord.parse(JSON.parse(readFileSync(new URL(`../fixtures/${name}.record.json`, import.meta.url), 'utf8')));
 }
 
-/** Applies `edit` to the page entries and rebuilds the joined view, as the server would. */
-export function withEntries(record: RunRecord, edit: (entries: PageEntry[]) => PageEntry[]): RunRecord {
-  const page = record.page ? { ...record.page, entries: edit(structuredClone(record.page.entries)) } : null;
+/**
+ * Applies `edit` to the page entries and rebuilds the joined view, as the server would. The edited
+ * entries are taken as given, not validated: a test may build one no page would upload.
+ */
+export function withEntries(record: RunRecord, edit: (entries: PageEntry[]) => object[]): RunRecord {
+  const page = record.page
+    ? { ...record.page, entries: edit(structuredClone(record.page.entries)) as PageEntry[] }
+    : null;
   return { ...record, page, joined: joinTimeline(page, record.exchanges) };
 }
 
@@ -30,13 +35,21 @@ export function moveAfter(record: RunRecord, seq: number, after: number): RunRec
   const renumber = new Map(rest.map((e, i) => [e.seq, i]));
   const page = {
     ...record.page!,
-    entries: rest.map((e) => ({
-      ...e,
-      seq: renumber.get(e.seq)!,
-      ...(e.of !== undefined ? { of: renumber.get(e.of)! } : {}),
-      ...(typeof e.data?.['forMessage'] === 'number' ? { data: { ...e.data, forMessage: renumber.get(e.data['forMessage']) } } : {}),
-    })),
+    entries: rest.map(
+      (e) =>
+        ({
+          ...e,
+          seq: renumber.get(e.seq)!,
+          ...(e.of !== undefined ? { of: renumber.get(e.of)! } : {}),
+          ...(typeof e.data?.['forMessage'] === 'number'
+            ? { data: { ...e.data, forMessage: renumber.get(e.data['forMessage']) } }
+            : {}),
+        }) as PageEntry,
+    ),
   };
-  const exchanges = record.exchanges.map((x) => ({ ...x, pageSeq: x.pageSeq === null ? null : (renumber.get(x.pageSeq) ?? null) }));
+  const exchanges = record.exchanges.map((x) => ({
+    ...x,
+    pageSeq: x.pageSeq === null ? null : (renumber.get(x.pageSeq) ?? null),
+  }));
   return { ...record, page, exchanges, joined: joinTimeline(page, exchanges) };
 }

@@ -23,7 +23,8 @@ function sources(dir: string): string[] {
   });
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 function arrows(): { from: string; to: string; file: string; spec: string }[] {
   const found = [];
@@ -42,7 +43,9 @@ function arrows(): { from: string; to: string; file: string; spec: string }[] {
 test('every import between top folders points down', () => {
   const all = arrows();
   assert.ok(all.length > 100, 'the scan found the imports');
-  const wrong = all.filter((a) => a.to !== a.from && !MAY_IMPORT[a.from]!.includes(a.to)).map((a) => `${a.file} imports ${a.spec}`);
+  const wrong = all
+    .filter((a) => a.to !== a.from && !MAY_IMPORT[a.from]!.includes(a.to))
+    .map((a) => `${a.file} imports ${a.spec}`);
   assert.deepEqual(wrong, []);
 });
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { judgePersistentLifecycle, judgeTemporaryLifecycle } from '../../harness/judge/lifecycle.ts';
 import { find, fixtureRecord, moveAfter, withEntries } from './helpers.ts';
 
-const failed = (j: { checks: { id: string; ok: boolean; level: string }[] }) => j.checks.filter((c) => !c.ok && c.level === 'must').map((c) => c.id);
+const failed = (j: { checks: { id: string; ok: boolean; level: string }[] }) =>
+  j.checks.filter((c) => !c.ok && c.level === 'must').map((c) => c.id);
 
 test('real Chromium and Firefox temporary lifecycles pass', () => {
   for (const name of ['chromium-temporary-keyids', 'firefox-temporary-cenc']) {
@@ -49,7 +50,9 @@ test('a wrong closed reason fails with expected and observed', () => {
 test('a missing empty keystatuseschange after close fails', () => {
   const record = fixtureRecord('chromium-temporary-keyids');
   const close = find(record.page!.entries, 's1', 'close', 'call');
-  const j = judgeTemporaryLifecycle(withEntries(record, (es) => es.filter((e) => !(e.name === 'keystatuseschange' && e.seq > close.seq))));
+  const j = judgeTemporaryLifecycle(
+    withEntries(record, (es) => es.filter((e) => !(e.name === 'keystatuseschange' && e.seq > close.seq))),
+  );
   assert.deepEqual(failed(j), ['empty-keystatuses-on-close']);
 });
 
@@ -67,7 +70,11 @@ test('events after the session closed fail "nothing-after-closed"', () => {
 
 test('a request body with padded or wrong kids fails the Clear Key format rule', () => {
   const record = withEntries(fixtureRecord('chromium-temporary-keyids'), (es) =>
-    es.map((e) => (e.name === 'message' && e.data ? { ...e, data: { ...e.data, message: { json: { kids: ['AAAAAAAAAAAAAAAAAAAAAA=='], type: 'temporary' } } } } : e)),
+    es.map((e) =>
+      e.name === 'message' && e.data
+        ? { ...e, data: { ...e.data, message: { json: { kids: ['AAAAAAAAAAAAAAAAAAAAAA=='], type: 'temporary' } } } }
+        : e,
+    ),
   );
   const j = judgeTemporaryLifecycle(record);
   assert.ok(failed(j).includes('request-format'), j.reason);
@@ -76,7 +83,17 @@ test('a request body with padded or wrong kids fails the Clear Key format rule',
 
 test('keys that never become usable fail with the last statuses seen', () => {
   const record = withEntries(fixtureRecord('firefox-temporary-cenc'), (es) =>
-    es.map((e) => (e.session ? { ...e, session: { ...e.session, keyStatuses: Object.fromEntries(Object.keys(e.session.keyStatuses).map((k) => [k, 'internal-error'])) } } : e)),
+    es.map((e) =>
+      e.session
+        ? {
+            ...e,
+            session: {
+              ...e.session,
+              keyStatuses: Object.fromEntries(Object.keys(e.session.keyStatuses).map((k) => [k, 'internal-error'])),
+            },
+          }
+        : e,
+    ),
   );
   const j = judgeTemporaryLifecycle(record);
   assert.equal(j.verdict, 'fail');
@@ -98,7 +115,10 @@ test('a run whose page never reported is an error, not a fail', () => {
 
 test('a harness fault in the page is an error', () => {
   const record = fixtureRecord('chromium-temporary-keyids');
-  const j = judgeTemporaryLifecycle({ ...record, page: { ...record.page!, outcome: { status: 'harness-error', reason: 'TypeError: x is undefined' } } });
+  const j = judgeTemporaryLifecycle({
+    ...record,
+    page: { ...record.page!, outcome: { status: 'harness-error', reason: 'TypeError: x is undefined' } },
+  });
   assert.equal(j.verdict, 'error');
   assert.match(j.reason, /TypeError: x is undefined/);
 });
@@ -114,8 +134,17 @@ test("Firefox's persistent lifecycle fails on the missing release, and says so",
 
 test('a page the driver saw crash is a crash verdict; one that hung is a timeout', () => {
   const record = fixtureRecord('chromium-temporary-keyids');
-  const lost = (reason: 'crash' | 'timeout') => ({ ...record, finished: false, page: null, joined: [], evidence: [{ kind: 'page-lost' as const, reason, detail: `page ${reason}` }] });
+  const lost = (reason: 'crash' | 'timeout') => ({
+    ...record,
+    finished: false,
+    page: null,
+    joined: [],
+    evidence: [{ kind: 'page-lost' as const, reason, detail: `page ${reason}` }],
+  });
   assert.equal(judgeTemporaryLifecycle(lost('crash')).verdict, 'crash');
   assert.equal(judgeTemporaryLifecycle(lost('timeout')).verdict, 'timeout');
-  assert.equal(judgeTemporaryLifecycle({ ...record, finished: false, status: 'incomplete', page: null, joined: [] }).verdict, 'error');
+  assert.equal(
+    judgeTemporaryLifecycle({ ...record, finished: false, status: 'incomplete', page: null, joined: [] }).verdict,
+    'error',
+  );
 });

@@ -14,7 +14,10 @@ const media = (rel: string) => readFileSync(new URL(`../../media/${rel}`, import
 const keys = KeyStore.load(new URL('../../media/keys.json', import.meta.url).pathname);
 const keyMap = new Map(Object.values(keys.keyIds()).map((hex) => [hex, keys.get(Buffer.from(hex, 'hex'))!.key]));
 const manifest = readManifest();
-const clear = { video: allSamples(parseFmp4(media('clear/video-h264.mp4'))), audio: allSamples(parseFmp4(media('clear/audio-aac.mp4'))) };
+const clear = {
+  video: allSamples(parseFmp4(media('clear/video-h264.mp4'))),
+  audio: allSamples(parseFmp4(media('clear/audio-aac.mp4'))),
+};
 
 const mp4Assets = Object.entries(manifest.assets).filter(([, a]) => a.container === 'mp4' && a.scheme !== 'none');
 
@@ -35,18 +38,33 @@ test('every MP4 asset decrypts, sample by sample, to its clear source (except th
 test('fragments use the keys, clear lead and rotation the manifest describes', () => {
   const frags = (id: string, type: string) => decryptMp4(media(`encrypted/${id}/${type}.mp4`), keyMap).fragments;
   const hex = (label: string) => keys.keyIds()[label];
-  assert.deepEqual(frags('h264-cenc-clearlead', 'video').map((f) => f.kid), [null, hex('key-1')]);
-  assert.deepEqual(frags('h264-cenc-rotation', 'video').map((f) => f.kid), [hex('key-1'), hex('key-2')]);
-  assert.deepEqual(frags('h264-cenc-multikey', 'audio').map((f) => f.kid), frags('h264-cenc-multikey', 'audio').map(() => hex('key-2')));
+  assert.deepEqual(
+    frags('h264-cenc-clearlead', 'video').map((f) => f.kid),
+    [null, hex('key-1')],
+  );
+  assert.deepEqual(
+    frags('h264-cenc-rotation', 'video').map((f) => f.kid),
+    [hex('key-1'), hex('key-2')],
+  );
+  assert.deepEqual(
+    frags('h264-cenc-multikey', 'audio').map((f) => f.kid),
+    frags('h264-cenc-multikey', 'audio').map(() => hex('key-2')),
+  );
   const moov = parseBoxes(media('encrypted/h264-cenc-multikey/video.mp4')).find((b) => b.type === 'moov')!;
-  assert.deepEqual(psshKids(moov).map((list) => list.map((k) => k.toString('hex'))), [[hex('key-1'), hex('key-2')]], 'one pssh lists both keys');
+  assert.deepEqual(
+    psshKids(moov).map((list) => list.map((k) => k.toString('hex'))),
+    [[hex('key-1'), hex('key-2')]],
+    'one pssh lists both keys',
+  );
 });
 
 test('the manifest init data is the pssh box the init segment carries', () => {
   for (const [id, asset] of mp4Assets) {
     for (const track of asset.tracks) {
       const file = media(track.url.replace('/media/', ''));
-      const pssh = parseBoxes(file).find((b) => b.type === 'moov')!.children!.filter((b) => b.type === 'pssh');
+      const pssh = parseBoxes(file)
+        .find((b) => b.type === 'moov')!
+        .children!.filter((b) => b.type === 'pssh');
       assert.equal(writeBoxes(pssh).toString('base64'), track.initData['cenc'], `${id}/${track.type}`);
     }
   }
@@ -54,7 +72,8 @@ test('the manifest init data is the pssh box the init segment carries', () => {
 
 test('the committed media and manifest are exactly what the packager builds (deterministic)', () => {
   const built = buildAssets(new URL('../../media/', import.meta.url).pathname, keys);
-  for (const [rel, bytes] of built.files) assert.ok(media(rel).equals(bytes), `${rel} differs from a fresh build: run npm run media`);
+  for (const [rel, bytes] of built.files)
+    assert.ok(media(rel).equals(bytes), `${rel} differs from a fresh build: run npm run media`);
   assert.deepEqual(JSON.parse(media('manifest.json').toString()), JSON.parse(JSON.stringify(built.manifest)));
   const again = buildAssets(new URL('../../media/', import.meta.url).pathname, keys);
   for (const [rel, bytes] of again.files) assert.ok(built.files.get(rel)!.equals(bytes), `${rel}: two builds differ`);
@@ -65,7 +84,10 @@ test('structure checks catch a broken saio, trun offset or senc', () => {
   const good = media('encrypted/h264-cenc/video.mp4');
   const corrupt = (type: string, at: number, value: number) => {
     const copy = Buffer.from(good);
-    const box = parseBoxes(copy).find((b) => b.type === 'moof')!.children!.find((b) => b.type === 'traf')!.children!.find((b) => b.type === type)!;
+    const box = parseBoxes(copy)
+      .find((b) => b.type === 'moof')!
+      .children!.find((b) => b.type === 'traf')!
+      .children!.find((b) => b.type === type)!;
     copy.writeUInt32BE(value, box.offset + 8 + at);
     return copy;
   };
@@ -77,10 +99,21 @@ test('structure checks catch a broken saio, trun offset or senc', () => {
 
 test('H.264 subsamples keep each VCL NAL length and header clear, other NALs whole', () => {
   // [SEI len 3][VCL type 5 len 40][VCL type 1 len 10]
-  const nal = (type: number, len: number) => Buffer.concat([Buffer.from([0, 0, 0, len]), Buffer.from([type]), Buffer.alloc(len - 1, 0xaa)]);
+  const nal = (type: number, len: number) =>
+    Buffer.concat([Buffer.from([0, 0, 0, len]), Buffer.from([type]), Buffer.alloc(len - 1, 0xaa)]);
   const sample = Buffer.concat([nal(6, 3), nal(5, 40), nal(1, 10)]);
-  assert.deepEqual(h264Subsamples(sample, 4), [{ clear: 7 + 5, protected: 39 }, { clear: 5, protected: 9 }]);
-  assert.deepEqual(h264Subsamples(sample, 4, 16), [{ clear: 12, protected: 39 }, { clear: 14, protected: 0 }], 'cbcs folds NALs under a block into clear');
+  assert.deepEqual(h264Subsamples(sample, 4), [
+    { clear: 7 + 5, protected: 39 },
+    { clear: 5, protected: 9 },
+  ]);
+  assert.deepEqual(
+    h264Subsamples(sample, 4, 16),
+    [
+      { clear: 12, protected: 39 },
+      { clear: 14, protected: 0 },
+    ],
+    'cbcs folds NALs under a block into clear',
+  );
   assert.throws(() => h264Subsamples(Buffer.from([0, 0, 0, 9, 5]), 4), /does not fit/);
 });
 
@@ -93,9 +126,15 @@ test('input the packager cannot handle is refused with a reason', () => {
   const clearVideo = media('clear/video-h264.mp4');
   // Drop default-base-is-moof from the first tfhd.
   const noBase = Buffer.from(clearVideo);
-  const tfhd = parseBoxes(noBase).find((b) => b.type === 'moof')!.children!.find((b) => b.type === 'traf')!.children!.find((b) => b.type === 'tfhd')!;
+  const tfhd = parseBoxes(noBase)
+    .find((b) => b.type === 'moof')!
+    .children!.find((b) => b.type === 'traf')!
+    .children!.find((b) => b.type === 'tfhd')!;
   noBase.writeUInt32BE(noBase.readUInt32BE(tfhd.offset + 8) & ~0x020000, tfhd.offset + 8);
   assert.throws(() => encryptMp4(noBase, opts), /default-base-is-moof/);
   assert.throws(() => encryptMp4(clearVideo, { ...opts, fragmentKeys: [0] }), /fragmentKeys lists 1 fragments/);
-  assert.throws(() => encryptMp4(clearVideo, { ...opts, keys: [{ kid: Buffer.alloc(15), key: Buffer.alloc(16) }] }), /16 bytes/);
+  assert.throws(
+    () => encryptMp4(clearVideo, { ...opts, keys: [{ kid: Buffer.alloc(15), key: Buffer.alloc(16) }] }),
+    /16 bytes/,
+  );
 });

@@ -10,13 +10,23 @@ const tempDir = () => mkdtemp(join(tmpdir(), 'eme-runs-'));
 
 function exchange(n: number, pageSeq: number | null): LicenseExchange {
   return {
-    exchange: n, pageSeq, session: 's1', messageType: 'license-request', receivedAt: new Date().toISOString(),
-    request: { contentType: 'application/octet-stream', size: 2, base64: 'e30=' }, response: { status: 200, body: {}, delivery: 'answered' }, proxy: null, fault: null, durationMs: 0.1,
+    exchange: n,
+    pageSeq,
+    session: 's1',
+    messageType: 'license-request',
+    receivedAt: new Date().toISOString(),
+    request: { contentType: 'application/octet-stream', size: 2, base64: 'e30=' },
+    response: { status: 200, body: {}, delivery: 'answered' },
+    proxy: null,
+    fault: null,
+    durationMs: 0.1,
   };
 }
 
 const timeline = (entries: PageTimeline['entries']): PageTimeline => ({
-  entries, outcome: { status: 'completed' }, environment: { userAgent: 'ua', isSecureContext: true, origin: 'http://127.0.0.1', emeApi: {} },
+  entries,
+  outcome: { status: 'completed' },
+  environment: { userAgent: 'ua', isSecureContext: true, origin: 'http://127.0.0.1', emeApi: {} },
 });
 
 test('records are on disk before the promise resolves, and a new process reloads them', async () => {
@@ -32,19 +42,31 @@ test('records are on disk before the promise resolves, and a new process reloads
   const record = reopened.record(run.id);
   assert.equal(record.finished, true);
   assert.equal(record.exchanges.length, 1);
-  assert.deepEqual(record.joined.map((e) => e.source), ['page', 'server']);
+  assert.deepEqual(
+    record.joined.map((e) => e.source),
+    ['page', 'server'],
+  );
   assert.equal(reopened.nextExchangeNumber(run.id), 1, 'exchange numbering continues after a restart');
 });
 
 test('many overlapping writes to many runs lose nothing and keep each run in order', async () => {
   const dir = await tempDir();
   const store = await RunStore.open(dir);
-  const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => store.create({ scenario: `s${i}`, params: {}, project: 'p' })));
-  await Promise.all(runs.flatMap((run) => Array.from({ length: 50 }, () => store.addExchange(run.id, exchange(store.nextExchangeNumber(run.id), null)))));
+  const runs = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => store.create({ scenario: `s${i}`, params: {}, project: 'p' })),
+  );
+  await Promise.all(
+    runs.flatMap((run) =>
+      Array.from({ length: 50 }, () => store.addExchange(run.id, exchange(store.nextExchangeNumber(run.id), null))),
+    ),
+  );
   const reopened = await RunStore.open(dir);
   for (const run of runs) {
     const numbers = reopened.record(run.id).exchanges.map((x) => x.exchange);
-    assert.deepEqual(numbers, Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
   }
 });
 

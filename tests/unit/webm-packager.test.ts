@@ -5,7 +5,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ID, encodeSize, parseElements, readSize } from '../../media/packager/webm/ebml.ts';
 import {
-  decryptWebmFrames, encryptWebm, webmFrames, webmKeyId, type WebmEncryption,
+  decryptWebmFrames,
+  encryptWebm,
+  webmFrames,
+  webmKeyId,
+  type WebmEncryption,
 } from '../../media/packager/webm/encrypt-webm.ts';
 
 const clearDir = fileURLToPath(new URL('../../media/clear/', import.meta.url));
@@ -23,7 +27,10 @@ const variants: { label: string; enc: WebmEncryption }[] = [
   { label: 'partitioned', enc: { kid, key, ivSeed, mode: 'partitioned' } },
   { label: 'whole + clear lead', enc: { kid, key, ivSeed, mode: 'whole', clearLeadMs: 500 } },
   { label: 'partitioned + clear lead', enc: { kid, key, ivSeed, mode: 'partitioned', clearLeadMs: 500 } },
-  { label: 'partitioned, clearBytes past short frames', enc: { kid, key, ivSeed, mode: 'partitioned', clearBytes: 400 } },
+  {
+    label: 'partitioned, clearBytes past short frames',
+    enc: { kid, key, ivSeed, mode: 'partitioned', clearBytes: 400 },
+  },
 ];
 
 function assertWebmError(fn: () => unknown, pattern?: RegExp): void {
@@ -52,7 +59,7 @@ for (const source of sources) {
     const out = encryptWebm(source.bytes, variants[0]!.enc);
     const decrypted = decryptWebmFrames(out, Buffer.alloc(16, 7));
     assert.equal(decrypted.length, clearFrames.length);
-    decrypted.forEach((frame, i) => assert.notDeepEqual(frame, clearFrames[i], `frame ${i}`));
+    for (const [i, frame] of decrypted.entries()) assert.notDeepEqual(frame, clearFrames[i], `frame ${i}`);
   });
 
   test(`${source.name}: output is deterministic`, { skip }, () => {
@@ -108,7 +115,10 @@ for (const source of sources) {
   });
 
   test(`${source.name}: malformed input throws a useful Error`, { skip }, () => {
-    assertWebmError(() => encryptWebm(source.bytes.subarray(0, source.bytes.length >> 1), variants[0]!.enc), /past the end/);
+    assertWebmError(
+      () => encryptWebm(source.bytes.subarray(0, source.bytes.length >> 1), variants[0]!.enc),
+      /past the end/,
+    );
     assertWebmError(() => webmFrames(source.bytes.subarray(0, 3)), /truncated/);
     assertWebmError(() => encryptWebm(encryptWebm(source.bytes, variants[0]!.enc), variants[0]!.enc), /already/);
     assertWebmError(() => decryptWebmFrames(source.bytes, key), /not encrypted/);

@@ -3,11 +3,23 @@
 
 /** Boxes whose payload is (a fixed prefix followed by) child boxes, with the prefix length. */
 const CONTAINER_PREFIX: Record<string, number> = {
-  moov: 0, trak: 0, mdia: 0, minf: 0, stbl: 0, mvex: 0, moof: 0, traf: 0, edts: 0, dinf: 0,
-  sinf: 0, schi: 0,
+  moov: 0,
+  trak: 0,
+  mdia: 0,
+  minf: 0,
+  stbl: 0,
+  mvex: 0,
+  moof: 0,
+  traf: 0,
+  edts: 0,
+  dinf: 0,
+  sinf: 0,
+  schi: 0,
   stsd: 8, // version/flags + entry_count
-  avc1: 78, encv: 78, // VisualSampleEntry fields
-  mp4a: 28, enca: 28, // AudioSampleEntry (version 0) fields
+  avc1: 78,
+  encv: 78, // VisualSampleEntry fields
+  mp4a: 28,
+  enca: 28, // AudioSampleEntry (version 0) fields
 };
 
 export class Mp4FormatError extends Error {
@@ -35,7 +47,8 @@ export function parseBoxes(buf: Buffer, start = 0, end = buf.length, base = 0): 
     const type = buf.toString('latin1', pos + 4, pos + 8);
     if (size === 1) throw new Mp4FormatError(`64-bit box size of '${type}' at ${base + pos} is not supported`);
     if (size === 0) throw new Mp4FormatError(`box '${type}' at ${base + pos} runs to the end of file; not supported`);
-    if (size < 8 || pos + size > end) throw new Mp4FormatError(`box '${type}' at ${base + pos} has size ${size}, past its parent's end`);
+    if (size < 8 || pos + size > end)
+      throw new Mp4FormatError(`box '${type}' at ${base + pos} has size ${size}, past its parent's end`);
     const prefix = CONTAINER_PREFIX[type];
     const box: Box = { type, offset: base + pos, payload: buf.subarray(pos + 8, pos + size) };
     if (prefix !== undefined) {

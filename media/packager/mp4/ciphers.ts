@@ -38,7 +38,14 @@ function ctr(decrypt: boolean, key: Buffer, iv: Buffer, sample: Buffer, subsampl
  * cbcs: AES-CBC over the pattern's crypt blocks of each protected range; the chain restarts from the
  * constant IV at every range, skipped blocks and a trailing partial block stay clear.
  */
-function cbc(decrypt: boolean, key: Buffer, iv: Buffer, sample: Buffer, subsamples: Subsample[] | null, pattern: Pattern): Buffer {
+function cbc(
+  decrypt: boolean,
+  key: Buffer,
+  iv: Buffer,
+  sample: Buffer,
+  subsamples: Subsample[] | null,
+  pattern: Pattern,
+): Buffer {
   const out = Buffer.from(sample);
   const period = pattern.crypt + pattern.skip;
   for (const [a, b] of ranges(sample.length, subsamples)) {
@@ -54,10 +61,24 @@ function cbc(decrypt: boolean, key: Buffer, iv: Buffer, sample: Buffer, subsampl
   return out;
 }
 
-export function encryptSample(scheme: Scheme, key: Buffer, iv: Buffer, sample: Buffer, subsamples: Subsample[] | null, pattern: Pattern): Buffer {
+export function encryptSample(
+  scheme: Scheme,
+  key: Buffer,
+  iv: Buffer,
+  sample: Buffer,
+  subsamples: Subsample[] | null,
+  pattern: Pattern,
+): Buffer {
   return scheme === 'cenc' ? ctr(false, key, iv, sample, subsamples) : cbc(false, key, iv, sample, subsamples, pattern);
 }
 
-export function decryptSample(scheme: Scheme, key: Buffer, iv: Buffer, sample: Buffer, subsamples: Subsample[] | null, pattern: Pattern): Buffer {
+export function decryptSample(
+  scheme: Scheme,
+  key: Buffer,
+  iv: Buffer,
+  sample: Buffer,
+  subsamples: Subsample[] | null,
+  pattern: Pattern,
+): Buffer {
   return scheme === 'cenc' ? ctr(true, key, iv, sample, subsamples) : cbc(true, key, iv, sample, subsamples, pattern);
 }

@@ -38,7 +38,8 @@ function readTenc(tenc: Box, scheme: Scheme): ProtectionInfo {
   if (ivSize === 0) {
     const constSize = p.readUInt8(24);
     constantIv = p.subarray(25, 25 + constSize);
-    if (constantIv.length !== constSize || (constSize !== 8 && constSize !== 16)) throw new Mp4FormatError('tenc constant IV is malformed');
+    if (constantIv.length !== constSize || (constSize !== 8 && constSize !== 16))
+      throw new Mp4FormatError('tenc constant IV is malformed');
   }
   const pattern = version >= 1 ? { crypt: patternByte >> 4, skip: patternByte & 0x0f } : { crypt: 0, skip: 0 };
   return { scheme, kid, ivSize, pattern, constantIv };
@@ -48,7 +49,8 @@ export function readEntries(moov: Box): EntryInfo[] {
   const stsd = path([moov], ['moov', 'trak', 'mdia', 'minf', 'stbl', 'stsd']);
   const declared = stsd.payload.readUInt32BE(4);
   const entries = stsd.children ?? [];
-  if (declared !== entries.length) throw new Mp4FormatError(`stsd declares ${declared} entries and holds ${entries.length}`);
+  if (declared !== entries.length)
+    throw new Mp4FormatError(`stsd declares ${declared} entries and holds ${entries.length}`);
   return entries.map((entry) => {
     const sinf = child(entry, 'sinf');
     if (!sinf) return { type: entry.type, originalFormat: entry.type, protection: null };
@@ -71,7 +73,11 @@ export function psshKids(moov: Box): Buffer[][] {
     });
 }
 
-function parseSenc(senc: Box, count: number, ivSize: number): { ivs: Buffer[]; subsamples: (Subsample[] | null)[]; sizes: number[] } {
+function parseSenc(
+  senc: Box,
+  count: number,
+  ivSize: number,
+): { ivs: Buffer[]; subsamples: (Subsample[] | null)[]; sizes: number[] } {
   const { flags } = versionAndFlags(senc);
   const p = senc.payload;
   if (p.readUInt32BE(4) !== count) throw new Mp4FormatError(`senc has ${p.readUInt32BE(4)} samples, trun ${count}`);
@@ -103,7 +109,10 @@ function parseSenc(senc: Box, count: number, ivSize: number): { ivs: Buffer[]; s
  * Decrypts every fragment with the keys given by hex key id. A missing key throws; a wrong key gives
  * garbage, which is what the wrong-key control asset must show.
  */
-export function decryptMp4(buf: Buffer, keysByKid: Map<string, Buffer>): { entries: EntryInfo[]; fragments: DecryptedFragment[] } {
+export function decryptMp4(
+  buf: Buffer,
+  keysByKid: Map<string, Buffer>,
+): { entries: EntryInfo[]; fragments: DecryptedFragment[] } {
   const boxes = parseBoxes(buf);
   const total = boxes.reduce((n, b) => Math.max(n, b.offset + 8 + b.payload.length + (b.children ? 0 : 0)), 0);
   if (total > buf.length) throw new Mp4FormatError('boxes run past the end of the file');
@@ -125,13 +134,15 @@ export function decryptMp4(buf: Buffer, keysByKid: Map<string, Buffer>): { entri
     const trun = parseTrun(requireChild(traf, 'trun'));
     const descriptionIndex = tfhd.sampleDescriptionIndex ?? defaultIndex;
     const entry = entries[descriptionIndex - 1];
-    if (!entry) throw new Mp4FormatError(`fragment at ${moof.offset} uses sample entry ${descriptionIndex} of ${entries.length}`);
+    if (!entry)
+      throw new Mp4FormatError(`fragment at ${moof.offset} uses sample entry ${descriptionIndex} of ${entries.length}`);
 
     const mdatStart = mdat.offset + 8;
     let offset = moof.offset + trun.dataOffset;
     const raw = trun.sizes.map((s) => {
       const size = s ?? tfhd.defaultSampleSize ?? trexSize;
-      if (offset < mdatStart || offset + size > mdatStart + mdat.payload.length) throw new Mp4FormatError(`trun points outside the mdat at ${mdat.offset}`);
+      if (offset < mdatStart || offset + size > mdatStart + mdat.payload.length)
+        throw new Mp4FormatError(`trun points outside the mdat at ${mdat.offset}`);
       const data = buf.subarray(offset, offset + size);
       offset += size;
       return data;
@@ -161,13 +172,16 @@ export function decryptMp4(buf: Buffer, keysByKid: Map<string, Buffer>): { entri
       if (saizSizes.join() !== parsed.sizes.join()) throw new Mp4FormatError('saiz sizes disagree with senc');
       if (saio.payload.readUInt32BE(4) !== 1) throw new Mp4FormatError('saio must have one entry');
       const sencDataAt = senc.offset + 16 - moof.offset;
-      if (saio.payload.readUInt32BE(8) !== sencDataAt) throw new Mp4FormatError(`saio offset ${saio.payload.readUInt32BE(8)} != senc data at ${sencDataAt}`);
+      if (saio.payload.readUInt32BE(8) !== sencDataAt)
+        throw new Mp4FormatError(`saio offset ${saio.payload.readUInt32BE(8)} != senc data at ${sencDataAt}`);
       if (protection.ivSize) ivs = parsed.ivs;
       subsamples = parsed.subsamples;
     } else if (protection.ivSize) {
       throw new Mp4FormatError('per-sample IVs are declared but the fragment has no senc');
     }
-    const samples = raw.map((r, s) => decryptSample(protection.scheme, key, ivs[s]!, r, subsamples[s] ?? null, protection.pattern));
+    const samples = raw.map((r, s) =>
+      decryptSample(protection.scheme, key, ivs[s]!, r, subsamples[s] ?? null, protection.pattern),
+    );
     fragments.push({ descriptionIndex, kid: protection.kid.toString('hex'), samples });
   }
   return { entries, fragments };

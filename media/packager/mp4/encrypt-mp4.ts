@@ -105,7 +105,10 @@ function auxInfoBoxes(perSample: Buffer[], sencFlags: number): { saiz: Box; senc
 }
 
 function subsampleTable(subsamples: Subsample[]): Buffer {
-  return Buffer.concat([u16(subsamples.length), ...subsamples.map((s) => Buffer.concat([u16(s.clear), u32(s.protected)]))]);
+  return Buffer.concat([
+    u16(subsamples.length),
+    ...subsamples.map((s) => Buffer.concat([u16(s.clear), u32(s.protected)])),
+  ]);
 }
 
 interface FragmentPlan {
@@ -120,7 +123,8 @@ export function encryptMp4(input: Buffer, enc: Mp4Encryption): EncryptedMp4 {
     throw new Mp4FormatError(`unsupported codec '${clearEntry.type}': only avc1 (H.264) and mp4a (AAC) are supported`);
   }
   if (!enc.keys.length) throw new Mp4FormatError('at least one key is needed');
-  for (const k of enc.keys) if (k.kid.length !== 16 || k.key.length !== 16) throw new Mp4FormatError('key ids and keys are 16 bytes');
+  for (const k of enc.keys)
+    if (k.kid.length !== 16 || k.key.length !== 16) throw new Mp4FormatError('key ids and keys are 16 bytes');
   const codec = clearEntry.type;
   const ivSize = enc.scheme === 'cenc' ? (enc.ivSize ?? 8) : 0;
   const pattern = patternFor(enc.scheme, codec);
@@ -129,12 +133,17 @@ export function encryptMp4(input: Buffer, enc: Mp4Encryption): EncryptedMp4 {
 
   const fragmentKeys = enc.fragmentKeys ?? file.fragments.map(() => 0);
   if (fragmentKeys.length !== file.fragments.length) {
-    throw new Mp4FormatError(`fragmentKeys lists ${fragmentKeys.length} fragments; the input has ${file.fragments.length}`);
+    throw new Mp4FormatError(
+      `fragmentKeys lists ${fragmentKeys.length} fragments; the input has ${file.fragments.length}`,
+    );
   }
-  for (const k of fragmentKeys) if (k !== null && !enc.keys[k]) throw new Mp4FormatError(`fragmentKeys names key #${k}, which is not given`);
+  for (const k of fragmentKeys)
+    if (k !== null && !enc.keys[k]) throw new Mp4FormatError(`fragmentKeys names key #${k}, which is not given`);
 
   // Sample entries: one encrypted entry per key, then the clear original if any fragment stays clear.
-  const entries = enc.keys.map((k) => encryptedEntry(clearEntry, enc.scheme, tencBox(enc.scheme, k.kid, ivSize, pattern, constantIv)));
+  const entries = enc.keys.map((k) =>
+    encryptedEntry(clearEntry, enc.scheme, tencBox(enc.scheme, k.kid, ivSize, pattern, constantIv)),
+  );
   const hasClear = fragmentKeys.includes(null);
   if (hasClear) entries.push(clearEntry);
   const clearIndex = entries.length; // 1-based index of the clear entry, when present
@@ -158,7 +167,16 @@ export function encryptMp4(input: Buffer, enc: Mp4Encryption): EncryptedMp4 {
     out.push(box);
   }
   for (const [fi, plan] of plans.entries()) {
-    const { moof, mdat } = encryptFragment(plan, fi, { enc, codec, ivSize, pattern, constantIv, lengthSize, clearIndex, defaultIndex: file.trexDefaultDescription });
+    const { moof, mdat } = encryptFragment(plan, fi, {
+      enc,
+      codec,
+      ivSize,
+      pattern,
+      constantIv,
+      lengthSize,
+      clearIndex,
+      defaultIndex: file.trexDefaultDescription,
+    });
     out.push(moof, mdat);
   }
   return { bytes: writeBoxes(out), psshBoxes: writeBoxes([pssh]), codec };
@@ -181,7 +199,8 @@ function encryptFragment(plan: FragmentPlan, fragmentIndex: number, ctx: Fragmen
   const traf = requireChild(fragment.moof, 'traf');
   const description = keyIndex === null ? ctx.clearIndex : keyIndex + 1;
   let tfhd = requireChild(traf, 'tfhd');
-  if (description !== (fragment.tfhd.sampleDescriptionIndex ?? ctx.defaultIndex)) tfhd = withDescriptionIndex(tfhd, description);
+  if (description !== (fragment.tfhd.sampleDescriptionIndex ?? ctx.defaultIndex))
+    tfhd = withDescriptionIndex(tfhd, description);
 
   const mdatPayload = Buffer.from(fragment.mdat.payload);
   const mdatDataStart = fragment.mdat.offset + 8;
@@ -190,9 +209,16 @@ function encryptFragment(plan: FragmentPlan, fragmentIndex: number, ctx: Fragmen
     const key = ctx.enc.keys[keyIndex]!.key;
     const perSample: Buffer[] = [];
     fragment.samples.forEach((sample, si) => {
-      const subsamples = ctx.codec === 'avc1' ? h264Subsamples(sample.data, ctx.lengthSize, ctx.enc.scheme === 'cbcs' ? 16 : 1) : null;
-      const iv = ctx.enc.scheme === 'cenc' ? hmac(ctx.enc.ivSeed, `${fragmentIndex}/${si}`).subarray(0, ctx.ivSize) : ctx.constantIv;
-      encryptSample(ctx.enc.scheme, key, iv, sample.data, subsamples, ctx.pattern).copy(mdatPayload, sample.offset - mdatDataStart);
+      const subsamples =
+        ctx.codec === 'avc1' ? h264Subsamples(sample.data, ctx.lengthSize, ctx.enc.scheme === 'cbcs' ? 16 : 1) : null;
+      const iv =
+        ctx.enc.scheme === 'cenc'
+          ? hmac(ctx.enc.ivSeed, `${fragmentIndex}/${si}`).subarray(0, ctx.ivSize)
+          : ctx.constantIv;
+      encryptSample(ctx.enc.scheme, key, iv, sample.data, subsamples, ctx.pattern).copy(
+        mdatPayload,
+        sample.offset - mdatDataStart,
+      );
       const ivPart = ctx.enc.scheme === 'cenc' ? iv : Buffer.alloc(0);
       perSample.push(subsamples ? Buffer.concat([ivPart, subsampleTable(subsamples)]) : ivPart);
     });

@@ -57,10 +57,14 @@ export function parseTfhd(box: Box): Tfhd {
   const tfhd: Tfhd = { flags, trackId: p.readUInt32BE(pos) };
   pos += 4;
   if (flags & TFHD.baseDataOffset) pos += 8;
-  if (flags & TFHD.sampleDescriptionIndex) (tfhd.sampleDescriptionIndex = p.readUInt32BE(pos)), (pos += 4);
-  if (flags & TFHD.defaultSampleDuration) (tfhd.defaultSampleDuration = p.readUInt32BE(pos)), (pos += 4);
-  if (flags & TFHD.defaultSampleSize) (tfhd.defaultSampleSize = p.readUInt32BE(pos)), (pos += 4);
-  if (flags & TFHD.defaultSampleFlags) (tfhd.defaultSampleFlags = p.readUInt32BE(pos)), (pos += 4);
+  const next = (): number => {
+    pos += 4;
+    return p.readUInt32BE(pos - 4);
+  };
+  if (flags & TFHD.sampleDescriptionIndex) tfhd.sampleDescriptionIndex = next();
+  if (flags & TFHD.defaultSampleDuration) tfhd.defaultSampleDuration = next();
+  if (flags & TFHD.defaultSampleSize) tfhd.defaultSampleSize = next();
+  if (flags & TFHD.defaultSampleFlags) tfhd.defaultSampleFlags = next();
   return tfhd;
 }
 
@@ -84,7 +88,10 @@ export function parseTrun(box: Box): TrunInfo {
   for (let i = 0; i < count; i++) {
     if (flags & TRUN.sampleDuration) pos += 4;
     let size: number | undefined;
-    if (flags & TRUN.sampleSize) (size = p.readUInt32BE(pos)), (pos += 4);
+    if (flags & TRUN.sampleSize) {
+      size = p.readUInt32BE(pos);
+      pos += 4;
+    }
     if (flags & TRUN.sampleFlags) pos += 4;
     if (flags & TRUN.compositionOffset) pos += 4;
     sizes.push(size);
@@ -99,7 +106,8 @@ export function parseFmp4(buf: Buffer): Fmp4 {
   const moov = boxes.find((b) => b.type === 'moov');
   if (!ftyp || !moov) throw new Mp4FormatError('not a fragmented MP4 init segment: ftyp and moov are required');
   const traks = moov.children!.filter((b) => b.type === 'trak');
-  if (traks.length !== 1) throw new Mp4FormatError(`expected exactly one track, found ${traks.length} (mux audio and video separately)`);
+  if (traks.length !== 1)
+    throw new Mp4FormatError(`expected exactly one track, found ${traks.length} (mux audio and video separately)`);
   const trex = path(boxes, ['moov', 'mvex', 'trex']);
   const trexDefaultDescription = trex.payload.readUInt32BE(8);
   const trexDefaultSize = trex.payload.readUInt32BE(16);
@@ -111,12 +119,15 @@ export function parseFmp4(buf: Buffer): Fmp4 {
     const mdat = boxes[i + 1];
     if (mdat?.type !== 'mdat') throw new Mp4FormatError(`moof at ${moof.offset} is not followed by its mdat`);
     const trafs = moof.children!.filter((b) => b.type === 'traf');
-    if (trafs.length !== 1) throw new Mp4FormatError(`moof at ${moof.offset} has ${trafs.length} trafs; one is supported`);
+    if (trafs.length !== 1)
+      throw new Mp4FormatError(`moof at ${moof.offset} has ${trafs.length} trafs; one is supported`);
     const traf = trafs[0]!;
     const tfhd = parseTfhd(requireChild(traf, 'tfhd'));
-    if (!(tfhd.flags & TFHD.defaultBaseIsMoof)) throw new Mp4FormatError('tfhd lacks default-base-is-moof; write the input with -movflags +default_base_moof');
+    if (!(tfhd.flags & TFHD.defaultBaseIsMoof))
+      throw new Mp4FormatError('tfhd lacks default-base-is-moof; write the input with -movflags +default_base_moof');
     if (tfhd.flags & TFHD.baseDataOffset) throw new Mp4FormatError('tfhd base_data_offset is not supported');
-    if (traf.children!.filter((b) => b.type === 'trun').length !== 1) throw new Mp4FormatError('exactly one trun per traf is supported');
+    if (traf.children!.filter((b) => b.type === 'trun').length !== 1)
+      throw new Mp4FormatError('exactly one trun per traf is supported');
     if (child(traf, 'senc') || child(traf, 'saiz')) throw new Mp4FormatError('the input is already encrypted');
     const trun = parseTrun(requireChild(traf, 'trun'));
     const samples: Fragment['samples'] = [];
@@ -132,7 +143,8 @@ export function parseFmp4(buf: Buffer): Fmp4 {
     }
     fragments.push({ moof, mdat, tfhd, dataOffset: trun.dataOffsetAt, samples });
   }
-  if (!fragments.length) throw new Mp4FormatError('no fragments: write the input with -movflags frag_keyframe+empty_moov+default_base_moof');
+  if (!fragments.length)
+    throw new Mp4FormatError('no fragments: write the input with -movflags frag_keyframe+empty_moov+default_base_moof');
   return { boxes, ftyp, moov, fragments, trexDefaultSize, trexDefaultDescription };
 }
 

@@ -40,9 +40,11 @@ export function h264Subsamples(sample: Buffer, lengthSize: number, minProtected 
   let pos = 0;
   let clear = 0;
   while (pos < sample.length) {
-    if (pos + lengthSize > sample.length) throw new Mp4FormatError(`NAL length field at ${pos} runs past the sample (${sample.length} bytes)`);
+    if (pos + lengthSize > sample.length)
+      throw new Mp4FormatError(`NAL length field at ${pos} runs past the sample (${sample.length} bytes)`);
     const nalSize = sample.readUIntBE(pos, lengthSize);
-    if (nalSize === 0 || pos + lengthSize + nalSize > sample.length) throw new Mp4FormatError(`NAL of ${nalSize} bytes at ${pos} does not fit the sample`);
+    if (nalSize === 0 || pos + lengthSize + nalSize > sample.length)
+      throw new Mp4FormatError(`NAL of ${nalSize} bytes at ${pos} does not fit the sample`);
     const nalType = sample[pos + lengthSize]! & 0x1f;
     const isVcl = nalType >= 1 && nalType <= 5;
     if (isVcl && nalSize - 1 >= minProtected) {

@@ -42,18 +42,39 @@ export const ID = {
 } as const;
 
 const MASTER_IDS = new Set<number>([
-  ID.EBML, ID.Segment, ID.SeekHead, ID.Info, ID.Tracks, ID.TrackEntry, ID.Cluster, ID.BlockGroup,
-  ID.ContentEncodings, ID.ContentEncoding, ID.ContentEncryption, ID.ContentEncAESSettings,
-  ID.Cues, ID.Tags, ID.Video, ID.Audio,
+  ID.EBML,
+  ID.Segment,
+  ID.SeekHead,
+  ID.Info,
+  ID.Tracks,
+  ID.TrackEntry,
+  ID.Cluster,
+  ID.BlockGroup,
+  ID.ContentEncodings,
+  ID.ContentEncoding,
+  ID.ContentEncryption,
+  ID.ContentEncAESSettings,
+  ID.Cues,
+  ID.Tags,
+  ID.Video,
+  ID.Audio,
 ]);
 
 // Elements that can only appear at the top of a Segment (or above); they end an unknown-size Cluster.
 const LEVEL1_IDS = new Set<number>([
-  ID.EBML, ID.Segment, ID.SeekHead, ID.Info, ID.Tracks, ID.Cluster, ID.Cues, ID.Tags,
-  0x1941a469 /* Attachments */, 0x1043a770 /* Chapters */,
+  ID.EBML,
+  ID.Segment,
+  ID.SeekHead,
+  ID.Info,
+  ID.Tracks,
+  ID.Cluster,
+  ID.Cues,
+  ID.Tags,
+  0x1941a469 /* Attachments */,
+  0x1043a770 /* Chapters */,
 ]);
 
-const hex = (n: number) => '0x' + n.toString(16).toUpperCase();
+const hex = (n: number) => `0x${n.toString(16).toUpperCase()}`;
 
 /** Length in bytes of the vint starting with `first` (1–8), or 0 for the invalid first byte 0x00. */
 function vintLength(first: number): number {
@@ -97,7 +118,12 @@ export function parseElements(buf: Buffer, start = 0, end = buf.length): EbmlEle
  * Parses elements until `end`. In an unknown-size Cluster (`stopAtLevel1`) parsing also stops at the
  * first Segment-level element, which is where such a cluster implicitly ends.
  */
-function parseRange(buf: Buffer, start: number, end: number, stopAtLevel1: boolean): { elements: EbmlElement[]; end: number } {
+function parseRange(
+  buf: Buffer,
+  start: number,
+  end: number,
+  stopAtLevel1: boolean,
+): { elements: EbmlElement[]; end: number } {
   const elements: EbmlElement[] = [];
   let pos = start;
   while (pos < end) {
@@ -109,18 +135,25 @@ function parseRange(buf: Buffer, start: number, end: number, stopAtLevel1: boole
     let dataEnd: number;
     let children: EbmlElement[] | undefined;
     if (size.value === null) {
-      if (!MASTER_IDS.has(id.value)) throw new Error(`EBML: unknown size on non-master element ${hex(id.value)} at offset ${pos}`);
+      if (!MASTER_IDS.has(id.value))
+        throw new Error(`EBML: unknown size on non-master element ${hex(id.value)} at offset ${pos}`);
       const parsed = parseRange(buf, dataStart, end, id.value === ID.Cluster);
       children = parsed.elements;
       dataEnd = parsed.end;
     } else {
       dataEnd = dataStart + size.value;
       if (dataEnd > end) {
-        throw new Error(`EBML: element ${hex(id.value)} at offset ${pos} has size ${size.value}, past the end of its parent (${end - dataStart} bytes left)`);
+        throw new Error(
+          `EBML: element ${hex(id.value)} at offset ${pos} has size ${size.value}, past the end of its parent (${end - dataStart} bytes left)`,
+        );
       }
       if (MASTER_IDS.has(id.value)) children = parseRange(buf, dataStart, dataEnd, false).elements;
     }
-    const element: EbmlElement = { id: id.value, data: buf.subarray(dataStart, dataEnd), raw: buf.subarray(pos, dataEnd) };
+    const element: EbmlElement = {
+      id: id.value,
+      data: buf.subarray(dataStart, dataEnd),
+      raw: buf.subarray(pos, dataEnd),
+    };
     if (children) element.children = children;
     elements.push(element);
     pos = dataEnd;

@@ -2,17 +2,25 @@
 // so they play through W3C Clear Key with Media Source Extensions.
 import { createCipheriv, createHmac } from 'node:crypto';
 import {
-  ID, binaryElement, findChild, masterElement, parseElements, readSize, readUint, serialize, uintElement,
+  ID,
+  binaryElement,
+  findChild,
+  masterElement,
+  parseElements,
+  readSize,
+  readUint,
+  serialize,
+  uintElement,
   type EbmlElement,
 } from './ebml.ts';
 
 export interface WebmEncryption {
-  kid: Buffer;        // 16-byte key id
-  key: Buffer;        // 16-byte AES key
+  kid: Buffer; // 16-byte key id
+  key: Buffer; // 16-byte AES key
   /** 'whole': signal byte 0x01, whole frame encrypted. 'partitioned': signal 0x03 with one partition at
    *  offset `clearBytes` (first `clearBytes` bytes clear, rest encrypted). */
   mode: 'whole' | 'partitioned';
-  clearBytes?: number;           // for 'partitioned', default 1
+  clearBytes?: number; // for 'partitioned', default 1
   /** Frames whose timestamp (ms, cluster timecode + block timecode, scaled by the Info's TimecodeScale) is below this stay clear (signal byte 0x00). */
   clearLeadMs?: number;
   /** Seed for deterministic IVs: IV for frame i = first 8 bytes of HMAC-SHA256(key=ivSeed, message=`${i}`). */
@@ -56,7 +64,11 @@ function splitBlock(data: Buffer): { header: Buffer; frame: Buffer; timecode: nu
   if (data.length < headerLength) throw new Error('WebM: truncated block header');
   const flags = data[headerLength - 1]!;
   if (flags & 0x06) throw new Error('WebM: laced blocks are not supported');
-  return { header: data.subarray(0, headerLength), frame: data.subarray(headerLength), timecode: data.readInt16BE(track.length) };
+  return {
+    header: data.subarray(0, headerLength),
+    frame: data.subarray(headerLength),
+    timecode: data.readInt16BE(track.length),
+  };
 }
 
 /** Calls `visit` for every SimpleBlock and BlockGroup/Block frame in order; its return value replaces the frame. */
@@ -72,7 +84,10 @@ function mapFrames(parsed: ParsedWebm, visit: (frame: Buffer, timeMs: number) =>
     const children = (cluster.children ?? []).map((child) => {
       if (child.id === ID.SimpleBlock) return mapBlock(child, clusterTime);
       if (child.id === ID.BlockGroup) {
-        return masterElement(ID.BlockGroup, (child.children ?? []).map((c) => (c.id === ID.Block ? mapBlock(c, clusterTime) : c)));
+        return masterElement(
+          ID.BlockGroup,
+          (child.children ?? []).map((c) => (c.id === ID.Block ? mapBlock(c, clusterTime) : c)),
+        );
       }
       return child;
     });
@@ -118,8 +133,11 @@ export function encryptWebm(input: Buffer, enc: WebmEncryption): Buffer {
     partition[0] = 1;
     partition.writeUInt32BE(offset, 1);
     return Buffer.concat([
-      Buffer.of(SIGNAL_ENCRYPTED | SIGNAL_PARTITIONED), iv, partition,
-      frame.subarray(0, offset), ctr(enc.key, iv, frame.subarray(offset)),
+      Buffer.of(SIGNAL_ENCRYPTED | SIGNAL_PARTITIONED),
+      iv,
+      partition,
+      frame.subarray(0, offset),
+      ctr(enc.key, iv, frame.subarray(offset)),
     ]);
   });
 
@@ -154,7 +172,11 @@ function decryptFrame(data: Buffer, key: Buffer): Buffer {
   }
   bounds.push(body.length);
   const ranges = bounds.slice(1).map((end, k) => ({ start: bounds[k]!, end, encrypted: k % 2 === 1 }));
-  const plain = ctr(key, iv, Buffer.concat(ranges.filter((r) => r.encrypted).map((r) => body.subarray(r.start, r.end))));
+  const plain = ctr(
+    key,
+    iv,
+    Buffer.concat(ranges.filter((r) => r.encrypted).map((r) => body.subarray(r.start, r.end))),
+  );
   const out = Buffer.from(body);
   let at = 0;
   for (const r of ranges.filter((r) => r.encrypted)) {
@@ -188,8 +210,8 @@ export function webmFrames(input: Buffer): Buffer[] {
 }
 
 function trackKeyId(track: EbmlElement): Buffer | null {
-  const encryption = findChild(track, ID.ContentEncodings)?.children
-    ?.filter((e) => e.id === ID.ContentEncoding)
+  const encryption = findChild(track, ID.ContentEncodings)
+    ?.children?.filter((e) => e.id === ID.ContentEncoding)
     .map((e) => findChild(e, ID.ContentEncryption))
     .find((e) => e !== undefined);
   return (encryption && findChild(encryption, ID.ContentEncKeyID)?.data) ?? null;

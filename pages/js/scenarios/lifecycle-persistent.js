@@ -1,12 +1,21 @@
+// @ts-check
 // A persistent-license session: license, close, load it back in a new session, remove, release
 // acknowledgement, and a final load that must find nothing.
-import { CLEAR_KEY, mediaConfig } from '../harness.js';
+import { mediaConfig } from '../configs.js';
 import { buildInitData } from '../init-data.js';
 import { allReleased, allUsable } from '../session.js';
 
+/** @import { Steps } from '../steps.js' */
+
+/**
+ * @param {Steps} h
+ * @param {{ initDataType: string, keys: string[] }} params
+ */
 export async function run(h, { initDataType, keys }) {
   const kids = keys.map((label) => h.keyId(label));
-  const access = await h.requireAccess(CLEAR_KEY, [mediaConfig({ initDataType, sessionType: 'persistent-license' })]);
+  const access = await h.requireAccess(h.keySystem.name, [
+    mediaConfig({ initDataType, sessionType: 'persistent-license' }),
+  ]);
   const mediaKeys = await h.createMediaKeys(access);
 
   const first = await h.createSession(mediaKeys, 'persistent-license');
@@ -22,7 +31,10 @@ export async function run(h, { initDataType, keys }) {
   if (loaded) {
     await second.waitForKeyStatuses('every key usable after load', (snap) => allUsable(snap, kids));
     await h.remove(second);
-    await second.waitForKeyStatuses('every key released', (snap) => allReleased(snap, kids), { optional: true, timeoutMs: 2000 });
+    await second.waitForKeyStatuses('every key released', (snap) => allReleased(snap, kids), {
+      optional: true,
+      timeoutMs: 2000,
+    });
     // Without a release message there is nothing to acknowledge; the rules report it, and the
     // final load() still shows what the browser kept.
     const release = await second.nextMessage({ optional: true, timeoutMs: 3000 });

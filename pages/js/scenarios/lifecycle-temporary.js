@@ -1,10 +1,18 @@
+// @ts-check
 // A temporary session through its whole life: request, license, usable keys, close, closed.
-import { CLEAR_KEY, mediaConfig } from '../harness.js';
+import { mediaConfig } from '../configs.js';
 import { buildInitData } from '../init-data.js';
 import { allUsable } from '../session.js';
 
-// keySystem and keyIds (hex) let the same lifecycle run against a real DRM through a license profile.
-export async function run(h, { initDataType, keys, keySystem = CLEAR_KEY, keyIds }) {
+/** @import { Steps } from '../steps.js' */
+
+/**
+ * The run's key-system profile and keyIds (hex) let the same lifecycle run against a real DRM
+ * through a license profile; a keySystem parameter still overrides the profile's name.
+ * @param {Steps} h
+ * @param {{ initDataType: string, keys: string[], keySystem?: string, keyIds?: string[] }} params
+ */
+export async function run(h, { initDataType, keys, keySystem = h.keySystem.name, keyIds }) {
   const kids = keyIds ?? keys.map((label) => h.keyId(label));
   const access = await h.requireAccess(keySystem, [mediaConfig({ initDataType, sessionType: 'temporary' })]);
   const mediaKeys = await h.createMediaKeys(access);

@@ -1,18 +1,35 @@
+// @ts-check
 // Session behaviour through the local license endpoint (group C and the stress part of H): the
 // keyStatuses map API, statuses kept per session, close() rules, keystatuseschange counts per
 // update, and many sessions on one MediaKeys.
-import { CLEAR_KEY, mediaConfig } from '../harness.js';
+import { mediaConfig } from '../configs.js';
 import { runCases } from '../cases.js';
 import { keyIdsInitData } from '../init-data.js';
 import { fromHex, toHex } from '../bytes.js';
 import { bytesOf } from '../describe.js';
 
+/** @param {MediaKeyStatusMap} map */
 const sortedHex = (map) => [...map.keys()].map((k) => toHex(bytesOf(k))).sort();
 
+/**
+ * @import { Steps } from '../steps.js'
+ * @import { SessionHandle, MessageItem } from '../session.js'
+ */
+
+/**
+ * @param {Steps} h
+ * @param {{ cases: string[], keys?: string[], sessions?: number }} params
+ */
 export async function run(h, { cases, keys = ['key-1', 'key-2'], sessions: sessionCount = 16 }) {
-  const access = await h.requireAccess(CLEAR_KEY, [mediaConfig({ initDataType: 'keyids' })]);
+  const access = await h.requireAccess(h.keySystem.name, [mediaConfig({ initDataType: 'keyids' })]);
   const mediaKeys = await h.createMediaKeys(access);
-  const kids = keys.map((label) => h.keyId(label));
+  const kids = /** @type {[string, string, ...string[]]} */ (keys.map((label) => h.keyId(label)));
+  /**
+   * @param {SessionHandle} s
+   * @param {string} id
+   * @param {string} name
+   * @param {() => unknown} invoke
+   */
   const on = (s, id, name, invoke) => h.case(id, s.label, name, [], invoke, { snapshot: () => s.snapshot() });
 
   const CASES = {
@@ -42,15 +59,30 @@ export async function run(h, { cases, keys = ['key-1', 'key-2'], sessions: sessi
       }
       await on(s, 'keys', 'keyStatuses.keys', () => sortedHex(statuses));
       await on(s, 'values', 'keyStatuses.values', () => [...statuses.values()]);
-      await on(s, 'entries', 'keyStatuses.entries', () => [...statuses.entries()].map(([k, v]) => [toHex(bytesOf(k)), v]).sort());
-      await on(s, 'iterator-is-entries', 'keyStatuses[Symbol.iterator]', () => [...statuses].length === statuses.size && [...statuses].every((pair) => Array.isArray(pair) && pair.length === 2));
+      await on(s, 'entries', 'keyStatuses.entries', () =>
+        [...statuses.entries()].map(([k, v]) => [toHex(bytesOf(k)), v]).sort(),
+      );
+      await on(
+        s,
+        'iterator-is-entries',
+        'keyStatuses[Symbol.iterator]',
+        () =>
+          [...statuses].length === statuses.size &&
+          [...statuses].every((pair) => Array.isArray(pair) && pair.length === 2),
+      );
       await on(s, 'for-each', 'keyStatuses.forEach', () => {
+        /** @type {Array<[MediaKeyStatus, number, boolean]>} */
         const seen = [];
-        statuses.forEach((status, keyId, map) => seen.push([status, keyId.byteLength, map === statuses]));
+        statuses.forEach((status, keyId, map) => {
+          seen.push([status, keyId.byteLength, map === statuses]);
+        });
         return seen;
       });
       await h.close(s);
-      await s.waitForKeyStatuses('an empty map after close', (snap) => snap.size === 0, { optional: true, timeoutMs: 2000 });
+      await s.waitForKeyStatuses('an empty map after close', (snap) => snap.size === 0, {
+        optional: true,
+        timeoutMs: 2000,
+      });
       await on(s, 'size-after-close', 'keyStatuses.size', () => s.session.keyStatuses.size);
     },
 
@@ -76,14 +108,16 @@ export async function run(h, { cases, keys = ['key-1', 'key-2'], sessions: sessi
     'close-rules': async () => {
       const s = await h.licenseSession(mediaKeys, 'keyids', keyIdsInitData([kids[0]]), { kids: [kids[0]] });
       // A second copy of a valid license, for update() after close: the state check must come first.
-      const license = await h.exchangeLicense(s, s.witnessed.seen.find((i) => i.message));
+      const license = await h.exchangeLicense(s, /** @type {MessageItem} */ (s.witnessed.seen.find((i) => i.message)));
       await on(s, 'close', 'close', () => s.session.close());
       await s.waitForClosed();
       await on(s, 'closed-reason', 'closed', () => s.session.closed);
       await on(s, 'close-again', 'close', () => s.session.close());
       await on(s, 'update-after-close', 'update', () => s.session.update(license));
       await on(s, 'remove-after-close', 'remove', () => s.session.remove());
-      await on(s, 'generate-request-after-close', 'generateRequest', () => s.session.generateRequest('keyids', keyIdsInitData([kids[0]])));
+      await on(s, 'generate-request-after-close', 'generateRequest', () =>
+        s.session.generateRequest('keyids', keyIdsInitData([kids[0]])),
+      );
       await h.quiet(300);
     },
 
@@ -106,15 +140,31 @@ export async function run(h, { cases, keys = ['key-1', 'key-2'], sessions: sessi
     },
 
     'many-sessions': async () => {
-      const labels = Array.from({ length: sessionCount }, (_, i) => keys[i % keys.length]);
+      const labels = Array.from({ length: sessionCount }, (_, i) => /** @type {string} */ (keys[i % keys.length]));
       const started = performance.now();
-      const sessions = await Promise.all(labels.map((label) => h.licenseSession(mediaKeys, 'keyids', keyIdsInitData([h.keyId(label)]), { kids: [h.keyId(label)] })));
-      h.rec.note('runner', 'sessions-usable', { sessions: sessions.length, ms: Math.round(performance.now() - started) });
-      await h.fact('distinct-session-ids', 'runner', 'count distinct sessionIds', () => new Set(sessions.map((s) => s.session.sessionId)).size);
-      await h.fact('each-session-lists-only-its-key', 'runner', 'keyStatuses sizes', () => sessions.every((s) => s.session.keyStatuses.size === 1));
+      const sessions = await Promise.all(
+        labels.map((label) =>
+          h.licenseSession(mediaKeys, 'keyids', keyIdsInitData([h.keyId(label)]), { kids: [h.keyId(label)] }),
+        ),
+      );
+      h.rec.note('runner', 'sessions-usable', {
+        sessions: sessions.length,
+        ms: Math.round(performance.now() - started),
+      });
+      await h.fact(
+        'distinct-session-ids',
+        'runner',
+        'count distinct sessionIds',
+        () => new Set(sessions.map((s) => s.session.sessionId)).size,
+      );
+      await h.fact('each-session-lists-only-its-key', 'runner', 'keyStatuses sizes', () =>
+        sessions.every((s) => s.session.keyStatuses.size === 1),
+      );
       await Promise.all(sessions.map((s) => h.close(s)));
       await Promise.all(sessions.map((s) => s.waitForClosed()));
-      await h.fact('all-closed-empty', 'runner', 'keyStatuses sizes after close', () => sessions.every((s) => s.session.keyStatuses.size === 0));
+      await h.fact('all-closed-empty', 'runner', 'keyStatuses sizes after close', () =>
+        sessions.every((s) => s.session.keyStatuses.size === 0),
+      );
     },
   };
   await runCases(h, CASES, cases);

@@ -1,0 +1,37 @@
+// A scenario's result as the reports carry it: the judgement, what the expectations allow, and the run.
+import type { RunRecord } from '../../model/record.ts';
+import type { ScenarioResult } from '../../model/results.ts';
+import type { Expectation } from '../expectations.ts';
+import type { Judgement } from '../judge/verdict.ts';
+import type { Scenario } from '../scenario.ts';
+
+/** The result of a scenario that ran: unlike a result in general, it always has its run record. */
+export type RanScenarioResult = ScenarioResult & { record: RunRecord };
+
+export function assembleResult(
+  scenario: Pick<Scenario, 'id' | 'title' | 'group' | 'spec'>,
+  judgement: Judgement,
+  expected: Expectation,
+  record: RunRecord,
+  durationMs: number,
+): RanScenarioResult {
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    group: scenario.group,
+    spec: scenario.spec,
+    verdict: judgement.verdict,
+    reason: judgement.reason,
+    expected: {
+      verdicts: expected.verdicts,
+      ...(expected.reason ? { reason: expected.reason } : {}),
+      ...(expected.bug ? { bug: expected.bug } : {}),
+    },
+    checks: judgement.checks,
+    ...(judgement.findings ? { findings: judgement.findings } : {}),
+    durationMs: Math.round(durationMs),
+    attempts: [],
+    environment: record.page?.environment ?? null,
+    record,
+  };
+}
