@@ -7,10 +7,9 @@ import { buildDashboard, readHistory } from '../../report/dashboard.ts';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CompatReport } from '../../model/results.ts';
 import type { RunIndex } from '../../report/compat-reporter.ts';
 import type { Verdict } from '../../model/verdict.ts';
-import { fixtureRecord } from '../unit/helpers.ts';
+import { syntheticReport } from '../unit/helpers.ts';
 
 const site = pathToFileURL(resolve('out/dashboard/index.html')).href;
 const { data } = readHistory(process.env['EME_RESULTS_DIR'] ?? 'results');
@@ -24,45 +23,12 @@ function storeRun(
   index: Partial<RunIndex>,
   reports: { project: string; cells: Record<string, [Verdict, Verdict[]]> }[],
 ): void {
-  const record = fixtureRecord('chromium-temporary-keyids');
   const dir = join(results, folder);
   mkdirSync(dir, { recursive: true });
   const files = reports.map(({ project, cells }) => {
-    const report: CompatReport = {
-      schemaVersion: 1,
-      generatedAt: '',
-      tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
-      browser: {
-        project,
-        label: project,
-        engine: project,
-        name: project,
-        version: '1.0',
-        channel: null,
-        driver: 'playwright',
-        executablePath: null,
-        args: [],
-        prefs: {},
-        userAgent: null,
-      },
-      environment: { os: 'x', node: 'v20', ci: false },
-      run: { startedAt: folder, durationMs: 1, browserSet: 'debian' },
-      summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: 0 },
-      scenarios: Object.entries(cells).map(([id, [verdict, expected]]) => ({
-        id,
-        title: id,
-        group: 'C',
-        spec: [],
-        verdict,
-        reason: `observed ${verdict}`,
-        expected: { verdicts: expected },
-        checks: [],
-        durationMs: 1,
-        attempts: [verdict],
-        environment: null,
-        record,
-      })),
-    };
+    const scenarios = Object.entries(cells).map(([id, [verdict, expected]]) => ({ id, verdict, expected, spec: [] }));
+    const report = syntheticReport(project, scenarios, { version: '1.0' });
+    report.run.startedAt = folder;
     writeFileSync(join(dir, `${project}.json`), JSON.stringify(report));
     return `${project}.json`;
   });

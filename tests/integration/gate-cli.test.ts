@@ -11,57 +11,23 @@ import { SCENARIOS } from '../../harness/catalog.ts';
 import { Expectations } from '../../harness/expectations.ts';
 import { loadProfiles } from '../../harness/browsers/profiles.ts';
 import { plannedCoverage } from '../../report/coverage.ts';
-import type { CompatReport, ScenarioResult } from '../../model/results.ts';
+import type { CompatReport } from '../../model/results.ts';
 import type { RunIndex } from '../../report/compat-reporter.ts';
 import type { Verdict } from '../../model/verdict.ts';
-import { fixtureRecord } from '../unit/helpers.ts';
+import { syntheticReport } from '../unit/helpers.ts';
 
-const record = fixtureRecord('chromium-temporary-keyids');
 const planned = plannedCoverage(loadProfiles('debian'), { projects: null, grep: null, grepInvert: null });
 
 /** A report whose every verdict is the first one the committed expectations allow, unless overridden. */
 function report(project: string, override: Record<string, Verdict> = {}, only?: string[]): CompatReport {
   const expectations = Expectations.load('expectations', 'debian', project);
-  const browser = {
-    project,
-    label: project,
-    engine: 'chromium',
-    name: project,
-    version: '156.0.1',
-    channel: null,
-    driver: 'playwright' as const,
-    executablePath: null,
-    args: [],
-    prefs: {},
-  };
-  const scenarios: ScenarioResult[] = (only ?? planned.get(project)!).map((id) => {
+  const browser = { channel: null, version: '156.0.1' };
+  const scenarios = (only ?? planned.get(project)!).map((id) => {
     const s = SCENARIOS.find((x) => x.id === id)!;
     const verdict = override[id] ?? expectations.for(id, browser).verdicts[0]!;
-    return {
-      id,
-      title: s.title,
-      group: s.group,
-      spec: s.spec,
-      verdict,
-      reason: `observed ${verdict}`,
-      expected: { verdicts: ['pass'] },
-      checks: [],
-      durationMs: 1,
-      attempts: [verdict],
-      environment: null,
-      record,
-    };
+    return { id, verdict, title: s.title, group: s.group, spec: s.spec };
   });
-  return {
-    schemaVersion: 1,
-    generatedAt: '',
-    tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
-    browser: { ...browser, userAgent: null },
-    environment: { os: 'x', node: 'v20', ci: false },
-    run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
-    summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: scenarios.length },
-    scenarios,
-  };
+  return syntheticReport(project, scenarios, { ...browser, engine: 'chromium' });
 }
 
 function runFolder(reports: CompatReport[], index: Partial<RunIndex> = {}): string {

@@ -2,48 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffExpectations, gateReports, proposeExpectations } from '../../report/gate.ts';
 import { Expectations, type ExpectationFile } from '../../harness/expectations.ts';
-import type { CompatReport, ScenarioResult } from '../../model/results.ts';
+import type { CompatReport } from '../../model/results.ts';
 import type { Verdict } from '../../model/verdict.ts';
-import { fixtureRecord } from './helpers.ts';
+import { syntheticReport } from './helpers.ts';
 
-const record = fixtureRecord('chromium-temporary-keyids');
 function report(verdicts: Record<string, Verdict>): CompatReport {
-  const scenarios: ScenarioResult[] = Object.entries(verdicts).map(([id, verdict]) => ({
-    id,
-    title: id,
-    group: 'C',
-    spec: ['#x'],
-    verdict,
-    reason: `observed ${verdict}`,
-    expected: { verdicts: ['pass'] },
-    checks: [],
-    durationMs: 1,
-    attempts: [verdict],
-    environment: null,
-    record,
-  }));
-  return {
-    schemaVersion: 1,
-    generatedAt: '',
-    tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
-    browser: {
-      project: 'chromium',
-      label: 'c',
-      engine: 'chromium',
-      name: 'chromium',
-      version: '1',
-      channel: null,
-      driver: 'playwright',
-      executablePath: null,
-      args: [],
-      prefs: {},
-      userAgent: null,
-    },
-    environment: { os: 'x', node: 'v20', ci: false },
-    run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
-    summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: scenarios.length },
-    scenarios,
-  };
+  return syntheticReport(
+    'chromium',
+    Object.entries(verdicts).map(([id, verdict]) => ({ id, verdict })),
+    { label: 'c' },
+  );
 }
 const file = (expectations: ExpectationFile['expectations']): ExpectationFile => ({
   schemaVersion: 1,

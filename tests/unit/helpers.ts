@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { RunRecord, joinTimeline, type PageEntry } from '../../model/record.ts';
+import type { CompatReport } from '../../model/results.ts';
+import type { Verdict } from '../../model/verdict.ts';
 
 /** A recorded run from a real browser (tests/fixtures), validated, as a fresh copy. */
 export function fixtureRecord(name: string): RunRecord {
@@ -52,4 +54,62 @@ export function moveAfter(record: RunRecord, seq: number, after: number): RunRec
     pageSeq: x.pageSeq === null ? null : (renumber.get(x.pageSeq) ?? null),
   }));
   return { ...record, page, exchanges, joined: joinTimeline(page, exchanges) };
+}
+
+/** One scenario of a synthetic report: the verdict, and what the report says was expected. */
+export interface SyntheticScenario {
+  id: string;
+  verdict: Verdict;
+  expected?: Verdict[];
+  title?: string;
+  group?: string;
+  spec?: string[];
+}
+
+/**
+ * A schema-valid report with only what gate, dashboard and history read filled in: each scenario's
+ * verdict (reason "observed <verdict>") over a real recorded timeline.
+ */
+export function syntheticReport(
+  project: string,
+  scenarios: SyntheticScenario[],
+  browser: Partial<CompatReport['browser']> = {},
+): CompatReport {
+  const record = fixtureRecord('chromium-temporary-keyids');
+  return {
+    schemaVersion: 1,
+    generatedAt: '',
+    tool: { name: 'eme-compat', version: '0', playwright: '1.64.1' },
+    browser: {
+      project,
+      label: project,
+      engine: project,
+      name: project,
+      version: '1',
+      channel: null,
+      driver: 'playwright',
+      executablePath: null,
+      args: [],
+      prefs: {},
+      userAgent: null,
+      ...browser,
+    },
+    environment: { os: 'x', node: 'v20', ci: false },
+    run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
+    summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: scenarios.length },
+    scenarios: scenarios.map((s) => ({
+      id: s.id,
+      title: s.title ?? s.id,
+      group: s.group ?? 'C',
+      spec: s.spec ?? ['#x'],
+      verdict: s.verdict,
+      reason: `observed ${s.verdict}`,
+      expected: { verdicts: s.expected ?? ['pass'] },
+      checks: [],
+      durationMs: 1,
+      attempts: [s.verdict],
+      environment: null,
+      record,
+    })),
+  };
 }
