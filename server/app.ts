@@ -65,13 +65,13 @@ function runIdParam(req: Request): string {
   return id;
 }
 
-export interface Harness {
+export interface ServerApp {
   /** The node:http request listener: the license endpoint first, then the Express app. */
   listener: RequestListener;
   app: express.Express;
 }
 
-export function createHarness(options: AppOptions): Harness {
+export function createServerApp(options: AppOptions): ServerApp {
   // Per-run fault rules, shared by run creation (API) and the license endpoint.
   const faults = new Map<string, RunFaults>();
   const app = createApp(options, faults);

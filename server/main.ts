@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { makeCertificate } from './tls.ts';
 import { resolve } from 'node:path';
-import { createHarness, type Origins } from './app.ts';
+import { createServerApp, type Origins } from './app.ts';
 import { KeyStore } from '../model/keystore.ts';
 import { readConfig } from '../harness/config.ts';
 import { RunStore } from './run-store.ts';
@@ -73,7 +73,7 @@ try {
   // One harness behind both listeners: the origins differ, the runs and key store are shared. The
   // origins object is filled in once the ports are known (the app reads it per request).
   const origins: Origins = {};
-  const { listener } = createHarness({ store, keys, origins, ...(profiles ? { profiles } : {}) });
+  const { listener } = createServerApp({ store, keys, origins, ...(profiles ? { profiles } : {}) });
   const servers: import('node:net').Server[] = [];
   const httpServer = createServer(listener);
   servers.push(httpServer);

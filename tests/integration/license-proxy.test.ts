@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHarness } from '../../server/app.ts';
+import { createServerApp } from '../../server/app.ts';
 import { KeyStore } from '../../model/keystore.ts';
 import { RunStore } from '../../server/run-store.ts';
 import { LicenseProfiles } from '../../server/license-proxy.ts';
@@ -44,7 +44,7 @@ test('a license message is forwarded to the upstream, answered unchanged, and re
     },
   });
   const store = await RunStore.open(await mkdtemp(join(tmpdir(), 'eme-proxy-')));
-  const harness = createServer(createHarness({ store, keys: KeyStore.load('media/keys.json'), profiles }).listener);
+  const harness = createServer(createServerApp({ store, keys: KeyStore.load('media/keys.json'), profiles }).listener);
   const base = await listen(harness);
   try {
     const { id } = (await (

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHarness } from '../../server/app.ts';
+import { createServerApp } from '../../server/app.ts';
 import { KeyStore } from '../../model/keystore.ts';
 import { RunStore } from '../../server/run-store.ts';
 import type { RunRecord } from '../../model/record.ts';
@@ -21,7 +21,7 @@ export interface LoopbackHarness {
 
 export async function startLoopbackHarness(name: string): Promise<LoopbackHarness> {
   const store = await RunStore.open(await mkdtemp(join(tmpdir(), `eme-${name}-`)));
-  const server = createServer(createHarness({ store, keys: KeyStore.load('media/keys.json') }).listener);
+  const server = createServer(createServerApp({ store, keys: KeyStore.load('media/keys.json') }).listener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
