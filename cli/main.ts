@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS, NOT_APPLICABLE } from '../harness/catalog.ts';
-import { GROUPS, scenarioTestTitle } from '../harness/scenario.ts';
+import { GROUPS, scenarioGrepText } from '../harness/scenario.ts';
 import { BROWSER_SETS, loadProfiles } from '../harness/browsers/profiles.ts';
 import { readReport } from '../model/results.ts';
 import { formatSummary } from '../report/summary.ts';
@@ -160,9 +160,7 @@ program
       }
       if (narrowing.length) {
         const grep = allOf(narrowing);
-        const matching = SCENARIOS.filter((s) =>
-          new RegExp(grep).test(`${scenarioTestTitle(s)} @eme @group-${s.group}`),
-        );
+        const matching = SCENARIOS.filter((s) => new RegExp(grep).test(scenarioGrepText(s)));
         if (!matching.length)
           fail(`the selection (${narrowing.join(' and ')}) matches no scenario (see eme-compat scenarios)`);
         args.push('--grep', grep);

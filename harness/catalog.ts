@@ -110,6 +110,17 @@ function probe(id: string, title: string, keySystems: string[], mandatory: boole
   };
 }
 
+/** What the temporary lifecycles check, from request to closed. */
+const TEMPORARY_SPEC = [
+  '#dom-mediakeysession-generaterequest',
+  '#queue-message',
+  '#clear-key-request-format',
+  '#dom-mediakeysession-update',
+  '#update-key-statuses',
+  '#dom-mediakeysession-close',
+  '#session-closed',
+];
+
 const TEMPORARY_EXPECTED =
   'P:generateRequest → E:message(license-request, {"kids":[…],"type":"temporary"}, keyStatuses empty) → license POST (200) → P:update ~ E:keystatuseschange(all usable, expiration NaN) → close(): P:close, P:closed(\'closed-by-application\'), E:keystatuseschange(empty) → no further events.';
 
@@ -127,15 +138,7 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'lifecycle.temporary.keyids',
     title: 'Temporary session lifecycle with keyids init data',
     group: 'C',
-    spec: [
-      '#dom-mediakeysession-generaterequest',
-      '#queue-message',
-      '#clear-key-request-format',
-      '#dom-mediakeysession-update',
-      '#update-key-statuses',
-      '#dom-mediakeysession-close',
-      '#session-closed',
-    ],
+    spec: TEMPORARY_SPEC,
     needs: ['license endpoint'],
     expected: TEMPORARY_EXPECTED,
     page: pageOf('lifecycle-temporary', { initDataType: 'keyids', keys: ['key-1', 'key-2'] }),
@@ -145,15 +148,7 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'lifecycle.temporary.cenc',
     title: 'Temporary session lifecycle with cenc (pssh v1) init data',
     group: 'C',
-    spec: [
-      '#dom-mediakeysession-generaterequest',
-      '#queue-message',
-      '#clear-key-request-format',
-      '#dom-mediakeysession-update',
-      '#update-key-statuses',
-      '#dom-mediakeysession-close',
-      '#session-closed',
-    ],
+    spec: TEMPORARY_SPEC,
     needs: ['license endpoint'],
     expected: TEMPORARY_EXPECTED,
     page: pageOf('lifecycle-temporary', { initDataType: 'cenc', keys: ['key-1'] }),

@@ -83,3 +83,8 @@ export function scenarioTestTitle(s: Pick<Scenario, 'id' | 'title'>): string {
 export function scenarioTags(s: Pick<Scenario, 'group'>): string[] {
   return ['@eme', `@group-${s.group}`];
 }
+
+/** The text Playwright's --grep is matched against: title and tags (the file and project parts left out). */
+export function scenarioGrepText(s: Pick<Scenario, 'id' | 'title' | 'group'>): string {
+  return [scenarioTestTitle(s), ...scenarioTags(s)].join(' ');
+}

@@ -52,6 +52,20 @@ export const ScenarioResult = z.object({
 });
 export type ScenarioResult = z.infer<typeof ScenarioResult>;
 
+/** The summary of a report: how many scenarios got each verdict. */
+export function countVerdicts(results: { verdict: string }[]): VerdictCounts {
+  const count = (v: (typeof VERDICTS)[number]) => results.filter((r) => r.verdict === v).length;
+  return {
+    pass: count('pass'),
+    fail: count('fail'),
+    unsupported: count('unsupported'),
+    error: count('error'),
+    crash: count('crash'),
+    timeout: count('timeout'),
+    total: results.length,
+  };
+}
+
 export const VerdictCounts = z.object({
   pass: z.number(),
   fail: z.number(),
@@ -61,6 +75,7 @@ export const VerdictCounts = z.object({
   timeout: z.number(),
   total: z.number(),
 });
+export type VerdictCounts = z.infer<typeof VerdictCounts>;
 
 /** What a run was asked to cover: Playwright's project filter, grep and shard. */
 export const RunSelection = z.object({

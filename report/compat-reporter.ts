@@ -10,10 +10,13 @@ import { SCENARIOS } from '../harness/catalog.ts';
 import type { BrowserIdentity } from '../model/browser.ts';
 import {
   CompatReport,
+  countVerdicts,
   REPORT_SCHEMA_VERSION,
   SCENARIO_ATTACHMENT,
   ScenarioAttachment,
+  type RunSelection,
   type ScenarioResult,
+  type SourceRevision,
 } from '../model/results.ts';
 import { formatSummary } from './summary.ts';
 import { toBcd, toCollectorReport, toWptReport } from './exports.ts';
@@ -23,7 +26,6 @@ import { describeGaps, findCoverageGaps, plannedCoverage } from './coverage.ts';
 import { narrowing, selectionFromArgv } from '../harness/selection.ts';
 import { readSourceRevision } from './revision.ts';
 import { readConfig } from '../harness/config.ts';
-import type { RunSelection, SourceRevision } from '../model/results.ts';
 
 // The run's index.json (its name and shape) lives in run-index.ts, so the history needs no reporter.
 export { REPORT_INDEX, type RunIndex } from './run-index.ts';
@@ -182,7 +184,6 @@ export default class CompatReporter implements Reporter {
         prefs: {},
       };
       const results = [...project.results].sort((a, b) => a.id.localeCompare(b.id));
-      const count = (v: string) => results.filter((r) => r.verdict === v).length;
       const report = CompatReport.parse({
         schemaVersion: REPORT_SCHEMA_VERSION,
         generatedAt: new Date().toISOString(),
@@ -196,15 +197,7 @@ export default class CompatReporter implements Reporter {
           selection: this.#selection,
           git: this.#git,
         },
-        summary: {
-          pass: count('pass'),
-          fail: count('fail'),
-          unsupported: count('unsupported'),
-          error: count('error'),
-          crash: count('crash'),
-          timeout: count('timeout'),
-          total: results.length,
-        },
+        summary: countVerdicts(results),
         scenarios: results,
       });
       const file = join(this.#outputDir, `${name}-${identity.version}.json`.replace(/[^\w.+-]/g, '_'));

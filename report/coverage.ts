@@ -2,7 +2,7 @@
 // ask: for the selected browser projects × the scenario catalog (narrowed by grep and each profile's own
 // scenario filter), which projects and scenarios have no verdict?
 import { SCENARIOS } from '../harness/catalog.ts';
-import { scenarioTags, scenarioTestTitle, type Scenario } from '../harness/scenario.ts';
+import { scenarioGrepText } from '../harness/scenario.ts';
 import type { BrowserProfile } from '../harness/browsers/profiles.ts';
 import type { CompatReport, RunSelection } from '../model/results.ts';
 import { projectMatcher } from '../harness/selection.ts';
@@ -14,11 +14,6 @@ export interface CoverageGap {
   missingScenarios: { project: string; scenarios: string[] }[];
   /** Verdicts of projects no one asked for (kept, but named). */
   unexpectedProjects: string[];
-}
-
-/** The text Playwright's --grep is matched against: title path and tags (the file and project parts left out). */
-function grepText(s: Scenario): string {
-  return [scenarioTestTitle(s), ...scenarioTags(s)].join(' ');
 }
 
 function toRegExp(source: string | null | undefined, what: string): RegExp | null {
@@ -48,7 +43,7 @@ export function plannedCoverage(
     if (selection.projects && !projectMatcher(selection.projects)(profile.project)) continue;
     const own = toRegExp(profile.scenarios, `profile ${profile.project}'s scenarios`);
     const ids = SCENARIOS.filter((s) => {
-      const text = grepText(s);
+      const text = scenarioGrepText(s);
       return (!own || own.test(text)) && (!grep || grep.test(text)) && !invert?.test(text);
     }).map((s) => s.id);
     if (ids.length) planned.set(profile.project, ids);

@@ -41,6 +41,18 @@ function mediaError(t: Timeline): string | null {
   return null;
 }
 
+/** The same check after a held-back and after a delayed license: progress comes after the first update(). */
+function resumesAfterUpdate(progress: PageEntry, update: PageEntry): Check {
+  const ok = progress.seq > update.seq;
+  return check({
+    id: 'resumes-after-update',
+    title: 'playback resumes after update()',
+    ok,
+    expected: 'progress after update',
+    observed: ok ? 'ok' : 'progress before the key',
+  });
+}
+
 function pictureChecks(record: RunRecord, t: Timeline, reference: boolean): Check[] {
   const { ready, notReady } = pictureNote(t);
   const picture = record.evidence.find((e) => e.kind === 'picture');
@@ -318,16 +330,7 @@ export function judgePlayback(record: RunRecord, x: PlaybackExpectation): Judgem
         }),
       );
     }
-    if (progress && firstUpdate)
-      checks.push(
-        check({
-          id: 'resumes-after-update',
-          title: 'playback resumes after update()',
-          ok: progress.seq > firstUpdate.call.seq,
-          expected: 'progress after update',
-          observed: 'ok',
-        }),
-      );
+    if (progress && firstUpdate) checks.push(resumesAfterUpdate(progress, firstUpdate.call));
   }
   if (mode === 'delayed-license') {
     const waiting = videoEvents(t, 'waitingforkey')[0];
@@ -354,16 +357,7 @@ export function judgePlayback(record: RunRecord, x: PlaybackExpectation): Judgem
         spec: '#wait-for-key',
       }),
     );
-    if (progress && firstUpdate)
-      checks.push(
-        check({
-          id: 'resumes-after-update',
-          title: 'playback resumes after update()',
-          ok: progress.seq > firstUpdate.call.seq,
-          expected: 'progress after update',
-          observed: progress.seq > firstUpdate.call.seq ? 'ok' : 'progress before the key',
-        }),
-      );
+    if (progress && firstUpdate) checks.push(resumesAfterUpdate(progress, firstUpdate.call));
   }
   if (mode === 'clear-lead') {
     const early = firstProgress(t, 0.5);

@@ -5,7 +5,7 @@ import { findScenario } from '../../harness/catalog.ts';
 import { judgeScenario } from '../../harness/judge/index.ts';
 import { Expectations } from '../../harness/expectations.ts';
 import type { RunRecord } from '../../model/record.ts';
-import type { CompatReport, ScenarioResult } from '../../model/results.ts';
+import { countVerdicts, type CompatReport, type ScenarioResult } from '../../model/results.ts';
 import { fixtureRecord } from './helpers.ts';
 
 export const COMMIT = '5b1e0c9d7a3f4e2b8c6d0a1f9e8d7c6b5a4f3e2d';
@@ -160,7 +160,6 @@ export function realisticReport(
   if (project === 'chromium') scenarios.push(unsupportedProbe('probe.widevine', 'com.widevine.alpha', scenarios[0]!));
   if (project === 'firefox') scenarios.push(persistentUnsupported(browser));
   scenarios.sort((a, b) => a.id.localeCompare(b.id));
-  const count = (v: string) => scenarios.filter((s) => s.verdict === v).length;
   const commit = options.commit === undefined ? COMMIT : options.commit;
   return {
     schemaVersion: 1,
@@ -174,15 +173,7 @@ export function realisticReport(
       browserSet: 'debian',
       ...(commit === null ? {} : { git: { commit, branch: 'main', dirty: false } }),
     },
-    summary: {
-      pass: count('pass'),
-      fail: count('fail'),
-      unsupported: count('unsupported'),
-      error: count('error'),
-      crash: count('crash'),
-      timeout: count('timeout'),
-      total: scenarios.length,
-    },
+    summary: countVerdicts(scenarios),
     scenarios,
   };
 }
