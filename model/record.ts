@@ -227,14 +227,18 @@ export const RunMeta = z.object({
 export type RunMeta = z.infer<typeof RunMeta>;
 
 /**
- * What the test observed from outside the page, stored with the run: the picture check compares a
- * screenshot of the paused <video> with the clear rendition's at the same time in the same browser.
+ * What the test made of the run, stored with it: the picture check compares the frame the page drew
+ * from the paused <video> with the clear rendition's at the same time in the same browser.
  */
 export const PictureEvidence = z.object({
   kind: z.literal('picture'),
+  /** How the frame was taken: drawn by the page onto a canvas (earlier records: a driver screenshot). */
+  via: z.enum(['canvas', 'screenshot']).default('screenshot'),
   /** The reference scenario whose frame this was compared with (null for a reference itself). */
   referenceScenario: z.string().nullable(),
   referenceRun: z.string().nullable(),
+  /** The reference frame's luma standard deviation: a blank reference cannot judge anything. */
+  referenceStdDev: z.number().nullable().default(null),
   width: z.number().int().nonnegative(),
   height: z.number().int().nonnegative(),
   /** Mean absolute difference per RGB channel, 0-255; null when there was nothing to compare with. */
@@ -262,7 +266,7 @@ export type JoinedEntry = z.infer<typeof JoinedEntry>;
 export const RunRecord = z.object({
   meta: RunMeta,
   finished: z.boolean(),
-  /** running: the page may still report; incomplete: the server stopped before it did (found at restart). */
+  /** running: the page may still report; incomplete: the server stopped (or closed the run) before the page reported — decided when the record is read. */
   status: z.enum(['running', 'finished', 'incomplete']).default('running'),
   page: PageTimeline.nullable(),
   exchanges: z.array(LicenseExchange),

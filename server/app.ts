@@ -1,5 +1,5 @@
 // The harness server: static pages and media, the Clear Key license endpoint, and the run recorder.
-import express, { type Request } from 'express';
+import express, { type Request, type Response } from 'express';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { RequestListener } from 'node:http';
@@ -7,12 +7,21 @@ import { Evidence, PageTimeline } from '../model/record.ts';
 import { findScenario } from '../harness/catalog.ts';
 import type { KeyStore } from '../model/keystore.ts';
 import { RUN_ID, type RunStore } from './run-store.ts';
-import { HttpError, jsonErrorHandler, notFound } from './http-errors.ts';
+import {
+  ClientGoneError,
+  drainAndClose,
+  HttpError,
+  jsonErrorHandler,
+  notFound,
+  toErrorResponse,
+} from './http-errors.ts';
+import { readJson, type JsonLimits } from './body.ts';
+import { OriginPolicy } from './origin-policy.ts';
 import { RunFaults } from './faults.ts';
 import { FaultRules } from '../model/faults.ts';
 import { checkPageParams } from '../model/page-params.ts';
 import { LICENSE_BODY_LIMIT, createLicenseHandler } from './license-endpoint.ts';
-import type { LicenseProfiles } from './license-proxy.ts';
+import { findProfile, type LicenseProfiles } from './license-proxy.ts';
 
 export interface AppOptions {
   store: RunStore;
@@ -24,6 +33,8 @@ export interface AppOptions {
   dashboardDir?: string;
   /** Other origins the same server answers on, for the context scenarios (second origin, insecure host). */
   origins?: Origins;
+  /** Host names served besides the loopback ones (the insecure host, the bind address, --allow-host). */
+  hostNames?: string[];
 }
 
 export interface Origins {
@@ -35,9 +46,11 @@ export interface Origins {
 
 export const LIMITS = {
   licenseBody: LICENSE_BODY_LIMIT,
-  timelineBody: 8 * 1024 * 1024,
+  registration: { size: 32 * 1024, depth: 16 },
+  timeline: { size: 8 * 1024 * 1024, depth: 64 },
+  evidence: { size: 8 * 1024, depth: 4 },
   maxWaitMs: 120_000,
-} as const;
+} as const satisfies Record<string, number | JsonLimits>;
 
 const CreateRun = z.strictObject({
   scenario: z.string().min(1).max(128),
@@ -46,12 +59,17 @@ const CreateRun = z.strictObject({
     .string()
     .min(1)
     .max(128)
-    .regex(/^[\w.+-]+$/, 'letters, digits, . _ + - only'),
+    .regex(/^[\w.+@-]+$/, 'letters, digits, . _ + - @ only'),
 });
 
-const WaitQuery = z.object({
-  wait: z.coerce.number().int().min(0).max(LIMITS.maxWaitMs).default(0),
-});
+const Wait = z.coerce.number().int().min(0).max(LIMITS.maxWaitMs);
+
+/** A query parameter given at most once (a repeated one is refused rather than guessed at). */
+function singleQuery(req: Request, name: string): string | undefined {
+  const all = new URLSearchParams(req.originalUrl.split('?')[1] ?? '').getAll(name);
+  if (all.length > 1) throw new HttpError(400, 'repeated-query', `${name} may be given once`);
+  return all[0];
+}
 
 function runIdParam(req: Request): string {
   const id = req.params['runId'];
@@ -66,24 +84,36 @@ function runIdParam(req: Request): string {
 }
 
 export interface ServerApp {
-  /** The node:http request listener: the license endpoint first, then the Express app. */
+  /** The node:http request listener: the origin policy, then the license endpoint, then the Express app. */
   listener: RequestListener;
   app: express.Express;
+  policy: OriginPolicy;
 }
 
 export function createServerApp(options: AppOptions): ServerApp {
-  // Per-run fault rules, shared by run creation (API) and the license endpoint.
-  const faults = new Map<string, RunFaults>();
-  const app = createApp(options, faults);
+  const app = createApp(options);
   const license = createLicenseHandler({
     store: options.store,
     keys: options.keys,
-    faults,
     ...(options.profiles ? { profiles: options.profiles } : {}),
+  });
+  const policy = new OriginPolicy({
+    hostNames: options.hostNames ?? [],
+    otherOrigins: () => [options.origins?.https, options.origins?.insecure],
   });
   return {
     app,
+    policy,
     listener: (req, res) => {
+      const refused = policy.check(req);
+      if (refused) {
+        const { status, body } = toErrorResponse(refused);
+        const bytes = Buffer.from(JSON.stringify(body));
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
+        res.end(bytes);
+        drainAndClose(req, res);
+        return;
+      }
       if (!license(req, res)) app(req, res);
     },
   };
@@ -100,12 +130,12 @@ function keySystemProfile(
   const licenseProfile = typeof params['licenseProfile'] === 'string' ? params['licenseProfile'] : null;
   const named = typeof params['keySystem'] === 'string' ? params['keySystem'] : undefined;
   return {
-    name: named ?? (licenseProfile ? profiles?.profiles[licenseProfile]?.keySystem : undefined) ?? 'org.w3.clearkey',
+    name: named ?? (licenseProfile ? findProfile(profiles, licenseProfile)?.keySystem : undefined) ?? 'org.w3.clearkey',
     licenseProfile,
   };
 }
 
-function createApp(options: AppOptions, faultState: Map<string, RunFaults>): express.Express {
+function createApp(options: AppOptions): express.Express {
   const { store, keys } = options;
   const pagesDir = resolve(options.pagesDir ?? 'pages');
   const mediaDir = resolve(options.mediaDir ?? 'media');
@@ -114,13 +144,48 @@ function createApp(options: AppOptions, faultState: Map<string, RunFaults>): exp
   app.set('etag', false);
 
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, keys: keys.size });
+    res.json({ ok: true, keys: keys.size, runs: store.stats() });
   });
 
-  app.post('/api/runs', express.json({ limit: '64kb' }), async (req, res) => {
-    if (!req.is('application/json'))
-      throw new HttpError(415, 'unsupported-media-type', 'send the run as application/json');
-    const input = CreateRun.parse(req.body);
+  /** Streams the run's record as the answer (status `status`); the record is never built whole in memory. */
+  async function sendRecord(res: Response, id: string, status: number): Promise<void> {
+    let started = false;
+    await store.streamRecord(id, {
+      write: (chunk) =>
+        new Promise<void>((resolveWrite, rejectWrite) => {
+          if (!started) {
+            res.status(status).set('content-type', 'application/json; charset=utf-8');
+            started = true;
+          }
+          if (res.destroyed) return rejectWrite(new ClientGoneError());
+          if (res.write(chunk)) return resolveWrite();
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            if (res.destroyed) rejectWrite(new ClientGoneError());
+            else resolveWrite();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        }),
+    });
+    res.end();
+  }
+
+  /** 404 for a run this server never had, 409 for one that is finished or incomplete. */
+  async function requireLive(id: string, what: string): Promise<void> {
+    const where = await store.lookup(id);
+    if (where === 'unknown') throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+    if (where === 'closed')
+      throw new HttpError(
+        409,
+        'run-finished',
+        `run ${id} already has its timeline, or is incomplete (the server that ran it stopped); it takes no ${what}`,
+      );
+  }
+
+  app.post('/api/runs', async (req, res) => {
+    const input = CreateRun.parse(await readJson(req, LIMITS.registration, 'the run'));
     const scenario = findScenario(input.scenario);
     if (!scenario)
       throw new HttpError(404, 'unknown-scenario', `no scenario with id ${JSON.stringify(input.scenario)}`);
@@ -138,15 +203,14 @@ function createApp(options: AppOptions, faultState: Map<string, RunFaults>): exp
         { field: list[0]!.field, problems: list },
       );
     }
-    const meta = await store.create(input);
-    faultState.set(meta.id, new RunFaults(faults.data));
+    const meta = await store.create(input, new RunFaults(faults.data));
     res.status(201).json({ ...meta, runnerPath: `/runner.html?run=${meta.id}` });
   });
 
   // What the runner page needs to start: which page module, with which parameters.
-  app.get('/api/runs/:runId', (req, res) => {
+  app.get('/api/runs/:runId', async (req, res) => {
     const id = runIdParam(req);
-    const meta = store.meta(id);
+    const meta = await store.meta(id);
     if (!meta) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
     const scenario = findScenario(meta.scenario);
     const params = { ...scenario?.page.params, ...meta.params };
@@ -160,37 +224,33 @@ function createApp(options: AppOptions, faultState: Map<string, RunFaults>): exp
     });
   });
 
-  app.post('/api/runs/:runId/timeline', express.json({ limit: LIMITS.timelineBody }), async (req, res) => {
+  app.post('/api/runs/:runId/timeline', async (req, res) => {
     const id = runIdParam(req);
-    if (!req.is('application/json'))
-      throw new HttpError(415, 'unsupported-media-type', 'send the timeline as application/json');
-    if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
-    const timeline = PageTimeline.parse(req.body);
+    await requireLive(id, 'second timeline');
+    const timeline = PageTimeline.parse(await readJson(req, LIMITS.timeline, 'the timeline'));
     const result = await store.finish(id, timeline);
     if (result === 'already-finished')
-      throw new HttpError(
-        409,
-        'run-finished',
-        `run ${id} already has its timeline, or was marked incomplete when the server restarted`,
-      );
+      throw new HttpError(409, 'run-finished', `run ${id} already has its timeline, or is incomplete`);
     res.status(201).json({ stored: timeline.entries.length });
   });
 
   // What the test saw from outside the page (e.g. the picture check), kept with the run. Answers the
   // run's joined record with the evidence in it, so the caller need not read the record again.
-  app.post('/api/runs/:runId/evidence', express.json({ limit: '64kb' }), async (req, res) => {
+  app.post('/api/runs/:runId/evidence', async (req, res) => {
     const id = runIdParam(req);
-    if (!req.is('application/json'))
-      throw new HttpError(415, 'unsupported-media-type', 'send evidence as application/json');
-    if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
-    await store.addEvidence(id, Evidence.parse(req.body));
-    res.status(201).json(store.record(id));
+    if ((await store.lookup(id)) === 'unknown') throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+    const evidence = Evidence.parse(await readJson(req, LIMITS.evidence, 'the evidence'));
+    await store.addEvidence(id, evidence);
+    await sendRecord(res, id, 201);
   });
 
   app.get('/api/runs/:runId/record', async (req, res) => {
     const id = runIdParam(req);
-    const { wait } = WaitQuery.parse(req.query);
-    res.json(await store.waitForFinish(id, wait));
+    const raw = singleQuery(req, 'wait');
+    const wait = raw === undefined ? 0 : Wait.parse(raw);
+    if ((await store.lookup(id)) === 'unknown') throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+    await store.waitForFinish(id, wait);
+    await sendRecord(res, id, 200);
   });
 
   // Only the media itself is served: the key store sits in media/ too, and an allow-list cannot be

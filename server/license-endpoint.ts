@@ -5,11 +5,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LicenseExchange } from '../model/record.ts';
 import { ClearKeyError, answerMessage, parseMessage } from './clearkey.ts';
-import { faultyAnswer, type RunFaults } from './faults.ts';
-import { forwardLicense, type LicenseProfiles } from './license-proxy.ts';
-import { HttpError, toErrorResponse } from './http-errors.ts';
+import { faultyAnswer } from './faults.ts';
+import { findProfile, forwardLicense, type LicenseProfiles } from './license-proxy.ts';
+import { drainAndClose, HttpError, toErrorResponse } from './http-errors.ts';
 import type { KeyStore } from '../model/keystore.ts';
 import { RUN_ID, type RunStore } from './run-store.ts';
+import { RunClosedError } from './store-errors.ts';
+import { readBody } from './body.ts';
 
 export const LICENSE_BODY_LIMIT = 64 * 1024;
 export const LICENSE_PATH = /^\/license\/([^/?]*)(?:\?(.*))?$/;
@@ -31,29 +33,6 @@ export function jsonForRecord(bytes: Buffer): unknown {
   } catch {
     return undefined;
   }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      reject(new HttpError(413, 'body-too-large', `the license message is ${declared} bytes; the limit is ${limit}`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, 'body-too-large', `the license message exceeds ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** What every exchange record starts with: its number, who sent it, and the message exactly as it arrived. */
@@ -93,6 +72,8 @@ interface LicenseQuery {
 
 function parseQuery(search: string | undefined): LicenseQuery {
   const q = new URLSearchParams(search ?? '');
+  for (const key of ['session', 'messageType', 'profile'])
+    if (q.getAll(key).length > 1) throw new HttpError(400, 'repeated-query', `${key} may be given once`);
   const session = q.get('session');
   const messageType = q.get('messageType');
   const profile = q.get('profile');
@@ -108,12 +89,11 @@ function parseQuery(search: string | undefined): LicenseQuery {
 export interface LicenseEndpointOptions {
   store: RunStore;
   keys: KeyStore;
-  faults: Map<string, RunFaults>;
   /** Upstream license profiles for real DRM (proxy mode); Clear Key needs none. */
   profiles?: LicenseProfiles;
 }
 
-export function createLicenseHandler({ store, keys, faults, profiles }: LicenseEndpointOptions) {
+export function createLicenseHandler({ store, keys, profiles }: LicenseEndpointOptions) {
   /** Proxy mode: forward, record both sides, answer with the upstream's bytes unchanged. */
   async function proxy(
     req: IncomingMessage,
@@ -125,14 +105,14 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
     started: number,
   ): Promise<void> {
     const name = query.profile!;
-    const profile = profiles?.profiles[name];
+    const profile = findProfile(profiles, name);
     if (!profile)
       throw new HttpError(
         400,
         'unknown-profile',
         `no license profile "${name}"; the server has ${Object.keys(profiles?.profiles ?? {}).join(', ') || 'none (start it with --license-profiles)'}`,
       );
-    const exchangeNumber = store.nextExchangeNumber(id);
+    const exchangeNumber = store.reserveExchange(id);
     const upstream = await forwardLicense(profile, body);
     const exchange: LicenseExchange = {
       ...exchangeHead(exchangeNumber, pageSeq, query, req, body),
@@ -144,7 +124,7 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
       proxy: {
         profile: name,
         keySystem: profile.keySystem,
-        upstream: profile.upstream,
+        upstream: upstream.url,
         upstreamStatus: upstream.status,
         upstreamMs: Math.round(upstream.durationMs * 1000) / 1000,
         error: upstream.error,
@@ -158,7 +138,7 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
         res,
         upstream.status,
         JSON.stringify({
-          error: upstream.status === 504 ? 'upstream-timeout' : 'upstream-unreachable',
+          error: upstream.errorCode ?? 'upstream-unreachable',
           message: upstream.error,
         }),
       );
@@ -185,16 +165,19 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
         'bad-run-id',
         `run id must be a UUID as POST /api/runs returns it, got ${JSON.stringify(id.slice(0, 64))}`,
       );
-    if (!store.has(id)) throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+    if (!store.isLive(id)) {
+      if ((await store.lookup(id)) === 'closed') throw new RunClosedError(id);
+      throw new HttpError(404, 'unknown-run', `no run with id ${id}`);
+    }
     const query = parseQuery(match[2]);
     const rawSeq = req.headers['x-eme-page-seq'];
     if (rawSeq !== undefined && (typeof rawSeq !== 'string' || !/^\d{1,9}$/.test(rawSeq))) {
       throw new HttpError(400, 'bad-page-seq', 'x-eme-page-seq must be a non-negative integer');
     }
     const pageSeq = rawSeq === undefined ? null : Number(rawSeq);
-    const body = await readBody(req, LICENSE_BODY_LIMIT);
+    const body = await readBody(req, LICENSE_BODY_LIMIT, 'the license message');
     if (query.profile !== null) return proxy(req, res, id, query, pageSeq, body, started);
-    const exchangeNumber = store.nextExchangeNumber(id);
+    const exchangeNumber = store.reserveExchange(id);
 
     let status: number;
     let answer: unknown;
@@ -205,7 +188,7 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
       if (!(err instanceof ClearKeyError)) throw err;
       ({ status, body: answer } = toErrorResponse(err));
     }
-    const rule = faults.get(id)?.for(query.messageType, pageSeq) ?? null;
+    const rule = store.faults(id)?.for(query.messageType, pageSeq) ?? null;
     const fault = rule?.fault ?? null;
     const sent = fault ? faultyAnswer(fault, status, answer) : { status, body: Buffer.from(JSON.stringify(answer)) };
     const delivery = fault?.kind === 'reset' ? 'reset' : fault?.kind === 'hang' ? 'hang' : 'answered';
@@ -243,15 +226,24 @@ export function createLicenseHandler({ store, keys, faults, profiles }: LicenseE
 
   /** Handles the request if it is a license POST; returns false to let the API have it. */
   return function license(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.method !== 'POST') return false;
     const match = LICENSE_PATH.exec(req.url ?? '');
     if (!match) return false;
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      sendJson(
+        res,
+        405,
+        JSON.stringify({ error: 'method-not-allowed', message: `${req.method} /license: only POST is answered` }),
+      );
+      drainAndClose(req, res);
+      return true;
+    }
     handle(req, res, match).catch((err: unknown) => {
       const { status, body } = toErrorResponse(err);
-      if (status >= 500) console.error('[server] internal error in /license:', err);
+      if (status >= 500) console.error(`[server] /license answered ${status}:`, (err as Error).message);
       if (!res.headersSent && !res.destroyed) sendJson(res, status, JSON.stringify(body));
       // Drain what the client is still sending, so it reads the error instead of a reset.
-      req.resume();
+      drainAndClose(req, res);
     });
     return true;
   };

@@ -192,9 +192,108 @@ export function hostileCorpus(validRunId: string, seed = 20261123): HostileCase[
     '/license/',
   ];
   for (const path of paths) cases.push({ name: `GET ${path.slice(0, 60)}`, method: 'GET', path, headers: {} });
-  for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+  for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'GET', 'PROPFIND', 'FOO', 'TRACE']) {
     for (const path of ['/api/runs', `/license/${validRunId}`, `/api/runs/${validRunId}`])
       cases.push({ name: `${method} ${path}`, method, path, headers: {} });
   }
+  cases.push(...issue15Cases(validRunId));
+  return cases;
+}
+
+const nested = (depth: number, leaf = '1') => '{"a":'.repeat(depth) + leaf + '}'.repeat(depth);
+const TIMELINE_HEAD =
+  '{"outcome":{"status":"completed"},"environment":{"userAgent":"u","isSecureContext":true,"origin":"o","emeApi":{}},"entries":';
+
+/** Issue 15: deep bodies on every JSON route, repeated queries, prototype-named profiles, foreign hosts and origins. */
+function issue15Cases(runId: string): HostileCase[] {
+  const json = { 'content-type': 'application/json' };
+  const license = Buffer.from('{"kids":["AAAA"],"type":"temporary"}');
+  const cases: HostileCase[] = [
+    {
+      name: 'registration with params nested 4,500 deep',
+      method: 'POST',
+      path: '/api/runs',
+      headers: json,
+      body: Buffer.from(`{"scenario":"probe.clearkey","project":"p","params":${nested(4500)}}`),
+    },
+    {
+      name: 'registration with params nested 17 deep',
+      method: 'POST',
+      path: '/api/runs',
+      headers: json,
+      body: Buffer.from(`{"scenario":"probe.clearkey","project":"p","params":${nested(17)}}`),
+    },
+    {
+      name: 'timeline with an entry value nested 5,000 deep',
+      method: 'POST',
+      path: `/api/runs/${runId}/timeline`,
+      headers: json,
+      body: Buffer.from(
+        `${TIMELINE_HEAD}[{"seq":0,"t":0,"type":"note","target":"page","name":"x","data":${nested(5000)}}]}`,
+      ),
+    },
+    {
+      name: 'evidence nested 100 deep',
+      method: 'POST',
+      path: `/api/runs/${runId}/evidence`,
+      headers: json,
+      body: Buffer.from(nested(100)),
+    },
+    {
+      name: 'registration as JSON in UTF-16',
+      method: 'POST',
+      path: '/api/runs',
+      headers: { 'content-type': 'application/json; charset=utf-16le' },
+      body: Buffer.from('{"scenario":"probe.clearkey","project":"p"}', 'utf16le'),
+    },
+    { name: 'record wait repeated', method: 'GET', path: `/api/runs/${runId}/record?wait=1&wait=2`, headers: {} },
+    { name: 'record wait empty', method: 'GET', path: `/api/runs/${runId}/record?wait=`, headers: {} },
+    { name: 'record wait[]', method: 'GET', path: `/api/runs/${runId}/record?wait[]=1`, headers: {} },
+  ];
+  for (const profile of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])
+    cases.push({
+      name: `license profile ${profile}`,
+      method: 'POST',
+      path: `/license/${runId}?profile=${profile}`,
+      headers: {},
+      body: license,
+    });
+  for (const q of [
+    'profile=a&profile=b',
+    'session=a&session=a',
+    'messageType=license-request&messageType=license-request',
+  ])
+    cases.push({
+      name: `license query ${q}`,
+      method: 'POST',
+      path: `/license/${runId}?${q}`,
+      headers: {},
+      body: license,
+    });
+  const writes: [string, Buffer][] = [
+    ['/api/runs', Buffer.from('{"scenario":"probe.clearkey","project":"p"}')],
+    [`/license/${runId}`, license],
+    [`/api/runs/${runId}/evidence`, Buffer.from('{"kind":"page-lost","reason":"timeout","detail":"x"}')],
+  ];
+  for (const [path, body] of writes) {
+    for (const origin of ['http://evil.example', 'null', 'http://127.0.0.1:1', 'https://127.0.0.1.evil.example'])
+      cases.push({
+        name: `POST ${path} from Origin ${origin}`,
+        method: 'POST',
+        path,
+        headers: { ...json, origin },
+        body,
+      });
+    cases.push({
+      name: `POST ${path} cross-site without Origin`,
+      method: 'POST',
+      path,
+      headers: { ...json, 'sec-fetch-site': 'cross-site' },
+      body,
+    });
+  }
+  for (const host of ['evil.example', 'evil.example:8787', '127.0.0.1.nip.io', 'localhost.', '[::2]'])
+    for (const path of ['/api/health', `/api/runs/${runId}/record`, '/runner.html'])
+      cases.push({ name: `GET ${path} with Host ${host}`, method: 'GET', path, headers: { host } });
   return cases;
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,21 @@ test('the hostile corpus gets 4xx JSON answers, and the server stays up with fla
 
     const health = await fetch(`${base}/api/health`);
     assert.equal(health.status, 200);
+    assert.deepEqual(await readdir(runsDir), [`${id}.jsonl`], 'refused registrations left no run behind');
+    // The run the corpus pounded is not poisoned: it reads, and takes its one timeline.
+    assert.equal((await fetch(`${base}/api/runs/${id}/record`)).status, 200);
+    const timeline = await fetch(`${base}/api/runs/${id}/timeline`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        entries: [],
+        outcome: { status: 'completed' },
+        environment: { userAgent: 'u', isSecureContext: true, origin: 'o', emeApi: {} },
+      }),
+    });
+    assert.equal(timeline.status, 201);
+    const record = (await (await fetch(`${base}/api/runs/${id}/record`)).json()) as { status: string };
+    assert.equal(record.status, 'finished');
     assert.equal(stderr.includes('internal error'), false, `server logged internal errors:\n${stderr.slice(0, 2000)}`);
   } finally {
     child.kill('SIGTERM');

@@ -88,3 +88,121 @@ test('a license message is forwarded to the upstream, answered unchanged, and re
     upstream.close();
   }
 });
+
+test('proxy secrets: credentials and tokens never reach records or answers; redirects keep headers at home', async () => {
+  const seen: { path: string; headers: IncomingMessage['headers']; body: string }[] = [];
+  let otherBase = '';
+  const upstream = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      if (req.url?.startsWith('/same')) res.writeHead(308, { location: '/final' }).end();
+      else if (req.url?.startsWith('/away')) res.writeHead(307, { location: `${otherBase}/elsewhere` }).end();
+      else if (req.url?.startsWith('/found')) res.writeHead(302, { location: '/final?sig=hidden-signature' }).end();
+      else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('license');
+    });
+  });
+  const other = createServer((req, res) => {
+    seen.push({ path: `other${req.url}`, headers: req.headers, body: '' });
+    req.resume();
+    res.writeHead(200).end('other');
+  });
+  const upstreamBase = await listen(upstream);
+  otherBase = await listen(other);
+  const withSecrets = (path: string) =>
+    `${upstreamBase.replace('http://', 'http://wvuser:hunter2pass@')}${path}?token=tok-3f9a1c&x=1`;
+  const profiles = LicenseProfiles.parse({
+    profiles: {
+      plain: {
+        keySystem: 'com.widevine.alpha',
+        upstream: withSecrets('/license'),
+        headers: { 'x-test-token': 'hdr-secret' },
+      },
+      same: {
+        keySystem: 'com.widevine.alpha',
+        upstream: withSecrets('/same'),
+        headers: { 'x-test-token': 'hdr-secret' },
+      },
+      away: {
+        keySystem: 'com.widevine.alpha',
+        upstream: withSecrets('/away'),
+        headers: { 'x-test-token': 'hdr-secret' },
+      },
+      found: { keySystem: 'com.widevine.alpha', upstream: withSecrets('/found'), headers: {} },
+      down: {
+        keySystem: 'com.widevine.alpha',
+        upstream: 'http://wvuser:hunter2pass@127.0.0.1:9/l?token=tok-3f9a1c',
+        timeoutMs: 1000,
+      },
+    },
+  });
+  for (const name of ['constructor', 'toString'])
+    assert.throws(
+      () => LicenseProfiles.parse({ profiles: { [name]: { keySystem: 'k', upstream: 'http://a/' } } }),
+      /Object\.prototype/,
+      `a profile file may not name a profile ${name}`,
+    );
+  const store = await RunStore.open(await mkdtemp(join(tmpdir(), 'eme-proxy-secrets-')));
+  const harness = createServer(createServerApp({ store, keys: KeyStore.load('media/keys.json'), profiles }).listener);
+  const base = await listen(harness);
+  const secrets = ['hunter2pass', 'tok-3f9a1c', 'hdr-secret', 'hidden-signature'];
+  try {
+    const { id } = (await (
+      await fetch(`${base}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"scenario":"probe.widevine","project":"proxy"}',
+      })
+    ).json()) as { id: string };
+    const post = (profile: string) =>
+      fetch(`${base}/license/${id}?profile=${profile}`, { method: 'POST', body: 'challenge' });
+    const bodies: string[] = [];
+    const answer = async (profile: string) => {
+      const res = await post(profile);
+      const text = await res.text();
+      bodies.push(text);
+      return { status: res.status, text };
+    };
+
+    // Credentials in the URL go up as Basic authorization; the recorded URL has none of them.
+    assert.deepEqual(await answer('plain'), { status: 200, text: 'license' });
+    assert.equal(seen[0]!.headers.authorization, `Basic ${Buffer.from('wvuser:hunter2pass').toString('base64')}`);
+    assert.equal(seen[0]!.path, '/license?token=tok-3f9a1c&x=1', 'the upstream gets its token');
+    // 308 to the same origin: followed with the body and the profile's headers.
+    assert.deepEqual(await answer('same'), { status: 200, text: 'license' });
+    assert.equal(seen.at(-1)!.path, '/final');
+    assert.equal(seen.at(-1)!.body, 'challenge');
+    assert.equal(seen.at(-1)!.headers['x-test-token'], 'hdr-secret');
+    // 307 to another origin: followed, but without the profile's headers or credentials.
+    assert.deepEqual(await answer('away'), { status: 200, text: 'other' });
+    assert.equal(seen.at(-1)!.path, 'other/elsewhere');
+    assert.equal(seen.at(-1)!.headers['x-test-token'], undefined);
+    assert.equal(seen.at(-1)!.headers.authorization, undefined);
+    // 302 would turn the POST into a GET: refused, the Location's secrets redacted.
+    const found = await answer('found');
+    assert.equal(found.status, 502);
+    assert.equal(JSON.parse(found.text).error, 'upstream-redirect');
+    // Unreachable: the error names no password or token.
+    const down = await answer('down');
+    assert.equal(down.status, 502);
+    assert.equal(JSON.parse(down.text).error, 'upstream-unreachable');
+    // Prototype names are not profiles.
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      const res = await post(name);
+      assert.equal(res.status, 400, name);
+      assert.equal(((await res.json()) as { error: string }).error, 'unknown-profile');
+    }
+
+    const record = JSON.stringify(store.record(id));
+    for (const secret of secrets) {
+      assert.ok(!record.includes(secret), `the record holds ${secret}`);
+      for (const body of bodies) assert.ok(!body.includes(secret), `an answer holds ${secret}: ${body}`);
+    }
+    assert.match(record, /"upstream":"http:\/\/redacted@127\.0\.0\.1:\d+\/license\?token=redacted&x=redacted"/);
+  } finally {
+    harness.close();
+    upstream.close();
+    other.close();
+  }
+});

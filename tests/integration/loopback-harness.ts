@@ -1,12 +1,12 @@
 // The harness server in-process on a free loopback port, for integration tests that drive it (or a
 // browser against it) directly, with a throwaway runs folder.
-import { createServer } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServerApp } from '../../server/app.ts';
 import { KeyStore } from '../../model/keystore.ts';
 import { RunStore } from '../../server/run-store.ts';
+import { createHarnessServer } from '../../server/http-server.ts';
 import type { RunRecord } from '../../model/record.ts';
 
 export interface LoopbackHarness {
@@ -21,7 +21,7 @@ export interface LoopbackHarness {
 
 export async function startLoopbackHarness(name: string): Promise<LoopbackHarness> {
   const store = await RunStore.open(await mkdtemp(join(tmpdir(), `eme-${name}-`)));
-  const server = createServer(createServerApp({ store, keys: KeyStore.load('media/keys.json') }).listener);
+  const server = createHarnessServer(createServerApp({ store, keys: KeyStore.load('media/keys.json') }).listener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -39,8 +39,13 @@ export async function startLoopbackHarness(name: string): Promise<LoopbackHarnes
       return ((await response.json()) as { id: string }).id;
     },
     async finished(runId, timeoutMs = 20_000) {
-      return store.record(runId).finished ? store.record(runId) : store.waitForFinish(runId, timeoutMs);
+      await store.waitForFinish(runId, timeoutMs);
+      return store.record(runId);
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await store.close();
+    },
   };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { LIMITS } from '../../server/app.ts';
 import { KeyStore } from '../../model/keystore.ts';
-import { RunRecord } from '../../model/record.ts';
+import { Evidence, RunRecord } from '../../model/record.ts';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
 
 let harness: LoopbackHarness;
@@ -113,7 +113,7 @@ test('bad input to the run API gets a 4xx JSON error', async () => {
   const postRun = (body: string, type = 'application/json') =>
     fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': type }, body });
   await expectJsonError(await postRun('{"scenario":'), 400, 'malformed-json');
-  await expectJsonError(await postRun('"just a string"'), 400, 'malformed-json');
+  await expectJsonError(await postRun('"just a string"'), 400, 'invalid-body');
   await expectJsonError(await postRun('scenario=x', 'text/plain'), 415, 'unsupported-media-type');
   await expectJsonError(await postRun(JSON.stringify({ scenario: 'no.such', project: 'p' })), 404, 'unknown-scenario');
   await expectJsonError(
@@ -218,7 +218,11 @@ test("posted evidence is answered with the run's joined record, evidence include
   const second = await post(picture);
   assert.equal(second.status, 201);
   const afterPicture = RunRecord.parse(await second.json());
-  assert.deepEqual(afterPicture.evidence, [lost, picture], 'evidence accumulates in arrival order');
+  assert.deepEqual(
+    afterPicture.evidence,
+    [lost, picture].map((e) => Evidence.parse(e)),
+    'evidence accumulates in arrival order',
+  );
   assert.deepEqual(
     afterPicture,
     RunRecord.parse(await (await fetch(`${base}/api/runs/${id}/record`)).json()),

@@ -4,6 +4,7 @@ import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore, UnknownRunError } from '../../server/run-store.ts';
+import { RunClosedError } from '../../server/store-errors.ts';
 import type { LicenseExchange, PageTimeline } from '../../model/record.ts';
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'eme-runs-'));
@@ -33,7 +34,7 @@ test('records are on disk before the promise resolves, and a new process reloads
   const dir = await tempDir();
   const store = await RunStore.open(dir);
   const run = await store.create({ scenario: 'x', params: {}, project: 'p' });
-  await store.addExchange(run.id, exchange(store.nextExchangeNumber(run.id), 1));
+  await store.addExchange(run.id, exchange(store.reserveExchange(run.id), 1));
   const lines = (await readFile(join(dir, `${run.id}.jsonl`), 'utf8')).trim().split('\n');
   assert.equal(lines.length, 2);
   await store.finish(run.id, timeline([{ seq: 1, t: 0, type: 'license', target: 's1', name: 'request' }]));
@@ -46,7 +47,7 @@ test('records are on disk before the promise resolves, and a new process reloads
     record.joined.map((e) => e.source),
     ['page', 'server'],
   );
-  assert.equal(reopened.nextExchangeNumber(run.id), 1, 'exchange numbering continues after a restart');
+  assert.throws(() => reopened.reserveExchange(run.id), RunClosedError, 'a finished run takes no more exchanges');
 });
 
 test('many overlapping writes to many runs lose nothing and keep each run in order', async () => {
@@ -57,7 +58,7 @@ test('many overlapping writes to many runs lose nothing and keep each run in ord
   );
   await Promise.all(
     runs.flatMap((run) =>
-      Array.from({ length: 50 }, () => store.addExchange(run.id, exchange(store.nextExchangeNumber(run.id), null))),
+      Array.from({ length: 50 }, () => store.addExchange(run.id, exchange(store.reserveExchange(run.id), null))),
     ),
   );
   const reopened = await RunStore.open(dir);
@@ -85,10 +86,11 @@ test('a timeline is accepted once; waiting resolves when it arrives or when time
   const store = await RunStore.open(await tempDir());
   const run = await store.create({ scenario: 'x', params: {}, project: 'p' });
   const started = Date.now();
-  const early = await store.waitForFinish(run.id, 50);
+  await store.waitForFinish(run.id, 50);
+  const early = store.record(run.id);
   assert.equal(early.finished, false);
   assert.ok(Date.now() - started >= 45);
-  const waiting = store.waitForFinish(run.id, 5000);
+  const waiting = store.waitForFinish(run.id, 5000).then(() => store.record(run.id));
   assert.equal(await store.finish(run.id, timeline([])), 'stored');
   assert.equal((await waiting).finished, true);
   assert.equal(await store.finish(run.id, timeline([])), 'already-finished');
