@@ -1,0 +1,178 @@
+// @ts-check
+// The EME tracer, injected into every document of a traced page (every frame, every navigation) before
+// the page's own scripts run. trace-anything wraps the EME entry points and follows the objects they
+// return (access → MediaKeys → sessions); the adapter turns its logs, and the media elements' events,
+// into timeline entries. Each entry leaves at once through the driver's binding (window[SINK]), numbered
+// per document and stamped with absolute high-resolution time, so the driver can merge the documents of
+// a page into one timeline (harness/trace/merge.ts). Bundled by harness/trace/bundle.ts (esbuild, IIFE:
+// nothing of it is visible to the page but the binding it calls and one flag).
+import { TraceAnything } from 'trace-anything';
+import { TraceAdapter, MEDIA_EVENTS } from './adapter.js';
+
+/** @import { NewEntry } from '../recorder.js' */
+
+const SINK = '__emeCompatTrace__';
+const INSTALLED = Symbol.for('eme-compat.tracer');
+
+/**
+ * What a document sends the driver.
+ * @typedef {{ kind: 'document', doc: string, url: string, top: boolean, origin: string, isSecureContext: boolean,
+ *   userAgent: string, emeApi: Record<string, string>, timeOrigin: number }
+ *   | { kind: 'entry', doc: string, at: number, entry: NewEntry & { seq: number } }
+ *   | { kind: 'warning', doc: string, message: string }} TraceMessage
+ */
+
+/** What the page can see of the EME API surface (the runner records the same). */
+function emeApiSurface() {
+  /** @type {Record<string, string>} */
+  const kinds = { 'navigator.requestMediaKeySystemAccess': typeof navigator.requestMediaKeySystemAccess };
+  for (const name of [
+    'MediaKeys',
+    'MediaKeySession',
+    'MediaKeySystemAccess',
+    'MediaKeyStatusMap',
+    'MediaKeyMessageEvent',
+    'MediaEncryptedEvent',
+    'WebKitMediaKeys',
+    'MediaSource',
+  ]) {
+    kinds[name] = typeof (/** @type {any} */ (window)[name]);
+  }
+  kinds['HTMLMediaElement.prototype.setMediaKeys'] = typeof HTMLMediaElement.prototype.setMediaKeys;
+  return kinds;
+}
+
+function isTop() {
+  try {
+    return window.top === window;
+  } catch {
+    return false;
+  }
+}
+
+function install() {
+  const doc = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  /** @type {TraceMessage[]} */
+  const queue = [];
+  /** @type {ReturnType<typeof setTimeout> | 0} */
+  let retry = 0;
+  const flush = () => {
+    const sink = /** @type {any} */ (window)[SINK];
+    if (typeof sink !== 'function') {
+      // The driver's binding may arrive a moment after this script; keep the messages until it does.
+      if (!retry) {
+        retry = setTimeout(() => {
+          retry = 0;
+          flush();
+        }, 20);
+      }
+      return;
+    }
+    while (queue.length) {
+      const message = queue.shift();
+      try {
+        Promise.resolve(sink(message)).catch(() => undefined);
+      } catch {
+        // the page is going away
+      }
+    }
+  };
+  /** @param {TraceMessage} message */
+  const send = (message) => {
+    queue.push(message);
+    flush();
+  };
+  const now = () => performance.timeOrigin + performance.now();
+
+  const emeApi = emeApiSurface();
+  let described = '';
+  // Said again when the document's URL changed: a frame's first navigation from its initial about:blank
+  // keeps the same window, so the tracer installed there goes on tracing the document that replaced it.
+  const announce = () => {
+    if (described === location.href) return;
+    described = location.href;
+    send({
+      kind: 'document',
+      doc,
+      url: location.href,
+      top: isTop(),
+      origin: location.origin,
+      isSecureContext: window.isSecureContext,
+      userAgent: navigator.userAgent,
+      emeApi,
+      timeOrigin: performance.timeOrigin,
+    });
+  };
+  announce();
+
+  let seq = 0;
+  const adapter = new TraceAdapter({
+    emit(entry) {
+      announce();
+      const n = seq++;
+      send({ kind: 'entry', doc, at: now(), entry: { ...entry, seq: n } });
+      return n;
+    },
+    warn(message) {
+      send({ kind: 'warning', doc, message });
+    },
+  });
+  /** @param {import('./adapter.js').TraceLog} log */
+  const logger = (log) => {
+    try {
+      adapter.onLog(log);
+    } catch (error) {
+      send({ kind: 'warning', doc, message: `tracer: ${String(error)}` });
+    }
+  };
+  // Async results are awaited by the adapter (a call entry when the call returns, a result entry when
+  // it settles); event listener methods and the noisy state getters are left alone; events are traced
+  // through the on<event> properties, which trace-anything listens on from the moment it wraps a session.
+  const options = {
+    logger,
+    logAsyncResultsImmediately: true,
+    idProperty: null,
+    skipProperties: ['addEventListener', 'removeEventListener', 'dispatchEvent', 'keySystem'],
+  };
+  // Where EME is absent (an insecure origin, a build without it) the document says so in its emeApi.
+  if (typeof navigator.requestMediaKeySystemAccess === 'function') {
+    TraceAnything.traceMember(navigator, 'requestMediaKeySystemAccess', options);
+  }
+  if (typeof navigator.mediaCapabilities?.decodingInfo === 'function') {
+    TraceAnything.traceMember(navigator.mediaCapabilities, 'decodingInfo', {
+      ...options,
+      exploreResultFields: ['keySystemAccess'],
+    });
+  }
+  if (typeof MediaKeySystemAccess === 'function') TraceAnything.traceClass(MediaKeySystemAccess, options);
+  if (typeof MediaKeys === 'function') TraceAnything.traceClass(MediaKeys, options);
+  if (typeof MediaKeySession === 'function') {
+    TraceAnything.traceClass(MediaKeySession, {
+      ...options,
+      skipProperties: [...options.skipProperties, 'sessionId', 'expiration', 'keyStatuses'],
+    });
+  }
+  if (typeof HTMLMediaElement.prototype.setMediaKeys === 'function') {
+    TraceAnything.tracePrototype(HTMLMediaElement, 'setMediaKeys', options);
+  }
+  // Media events do not bubble, but capture listeners on the window see them for every element in the
+  // document, whenever it was added (trace-anything's element tracing watches direct children of <html> only).
+  for (const name of MEDIA_EVENTS) {
+    window.addEventListener(
+      name,
+      (event) => {
+        try {
+          adapter.onMediaEvent(event);
+        } catch (error) {
+          send({ kind: 'warning', doc, message: `tracer: ${String(error)}` });
+        }
+      },
+      { capture: true },
+    );
+  }
+}
+
+if (!(/** @type {any} */ (window)[INSTALLED])) {
+  Object.defineProperty(window, INSTALLED, { value: true });
+  install();
+}
