@@ -33,8 +33,18 @@ export const AssetInfo = z.object({
   clearLeadSeconds: z.number(),
   /** Key rotation: the key label that protects the video from each start time on. */
   rotation: z.array(z.object({ fromSeconds: z.number(), key: z.string() })).nullable(),
+  /**
+   * How the MP4 signals the key changes of `rotation`: 'seig-sample-groups' is Common Encryption's own way
+   * (one protected sample entry; per-fragment `sgpd`/`sbgp` 'seig' name the key), 'sample-entries' one
+   * protected sample entry per key, picked by tfhd.sample_description_index. Null without rotation.
+   */
+  rotationLayout: z.enum(['seig-sample-groups', 'sample-entries']).nullable().optional(),
   /** Encrypted with a key value that differs from the key store's for the same key id. */
   wrongKey: z.boolean(),
+  /** URL of a static on-demand DASH MPD (SegmentBase) for the asset's tracks. */
+  dash: z.string().nullable().optional(),
+  /** URL of an HLS multivariant playlist (fMP4, byte ranges); null for WebM, which HLS cannot carry. */
+  hls: z.string().nullable().optional(),
 });
 export type AssetInfo = z.infer<typeof AssetInfo>;
 

@@ -1,23 +1,36 @@
-// The asset catalogue: which encrypted variants are made from which clear sources, with which keys.
-// Building is a pure function of the clear sources and the key store, so it is deterministic and
-// the tests can rebuild everything in memory and compare it with what is committed.
+// The asset catalogue: which clear and encrypted renditions are made from which ffmpeg sources
+// (media/source/), with which keys. Building is a pure function of the sources and the key store, so it
+// is deterministic and the tests can rebuild everything in memory and compare it with what is committed.
+// Every rendition, clear ones too, is laid out for DASH on-demand: MP4 with a sidx, WebM with Cues.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyStore, TestKey } from '../../model/keystore.ts';
 import type { AssetInfo, Manifest, TrackInfo } from '../../model/manifest.ts';
-import { encryptMp4, type ContentKey } from './mp4/encrypt-mp4.ts';
+import { encryptMp4, type ContentKey, type RotationLayout } from './mp4/encrypt-mp4.ts';
 import { parseFmp4, sampleEntry } from './mp4/fragments.ts';
+import { packageClearMp4 } from './mp4/segment-index.ts';
 import { avcCodecString } from './mp4/subsamples.ts';
 import { encryptWebm, type WebmEncryption } from './webm/encrypt-webm.ts';
+import { streamingManifests } from './streaming.ts';
+import { packageClearWebm } from './webm/segment.ts';
 
+/** What ffmpeg writes (`npm run media -- --sources`): the packager's input, never served. */
 export const CLEAR_SOURCES = {
+  h264: 'source/video-h264.mp4',
+  aac: 'source/audio-aac.mp4',
+  vp9: 'source/video-vp9.webm',
+  opus: 'source/audio-opus.webm',
+} as const;
+type Source = keyof typeof CLEAR_SOURCES;
+
+/** Where the packaged clear rendition of each source is served from. */
+const CLEAR_OUTPUTS: Record<Source, string> = {
   h264: 'clear/video-h264.mp4',
   aac: 'clear/audio-aac.mp4',
   vp9: 'clear/video-vp9.webm',
   opus: 'clear/audio-opus.webm',
-} as const;
-type Source = keyof typeof CLEAR_SOURCES;
+};
 
 /** A key value that is not the store's, for the wrong-key control: license and content disagree. */
 export const WRONG_KEY_VALUE = createHash('sha256').update('eme-compat wrong key').digest().subarray(0, 16);
@@ -26,8 +39,10 @@ type Mp4Plan = {
   kind: 'mp4';
   source: Source;
   scheme: 'cenc' | 'cbcs';
-  /** key labels, one sample entry each; fragments use them by index */
+  /** key labels; fragments use them by index */
   keys: string[];
+  /** how several keys are signalled (see encrypt-mp4.ts) */
+  rotation?: RotationLayout;
   /** per fragment: index into keys, or null for clear; a function of the fragment count */
   fragmentKeys?: (count: number) => (number | null)[];
   psshKeys?: string[];
@@ -43,6 +58,7 @@ interface AssetPlan {
   reference: string | null;
   clearLeadSeconds?: number;
   rotation?: AssetInfo['rotation'];
+  rotationLayout?: RotationLayout;
   wrongKey?: boolean;
   tracks: TrackPlan[];
 }
@@ -113,7 +129,7 @@ export const ASSET_PLANS: Record<string, AssetPlan> = {
     ],
   },
   'h264-cenc-rotation': {
-    title: 'cenc key rotation: video under key-1 for 1 s, then key-2',
+    title: "cenc key rotation: video under key-1 for 1 s, then key-2 (one sample entry; 'seig' sample groups)",
     container: 'mp4',
     scheme: 'cenc',
     reference: 'h264-clear',
@@ -121,8 +137,41 @@ export const ASSET_PLANS: Record<string, AssetPlan> = {
       { fromSeconds: 0, key: 'key-1' },
       { fromSeconds: 1, key: 'key-2' },
     ],
+    rotationLayout: 'seig-sample-groups',
     tracks: [
-      { type: 'video', kind: 'mp4', source: 'h264', scheme: 'cenc', keys: ['key-1', 'key-2'], fragmentKeys: rotate },
+      {
+        type: 'video',
+        kind: 'mp4',
+        source: 'h264',
+        scheme: 'cenc',
+        keys: ['key-1', 'key-2'],
+        fragmentKeys: rotate,
+        rotation: 'seig-sample-groups',
+      },
+      { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-1'] },
+    ],
+  },
+  'h264-cenc-rotation-entries': {
+    title:
+      'cenc key rotation, two sample entries, one per key (picked by tfhd.sample_description_index): video under key-1 for 1 s, then key-2',
+    container: 'mp4',
+    scheme: 'cenc',
+    reference: 'h264-clear',
+    rotation: [
+      { fromSeconds: 0, key: 'key-1' },
+      { fromSeconds: 1, key: 'key-2' },
+    ],
+    rotationLayout: 'sample-entries',
+    tracks: [
+      {
+        type: 'video',
+        kind: 'mp4',
+        source: 'h264',
+        scheme: 'cenc',
+        keys: ['key-1', 'key-2'],
+        fragmentKeys: rotate,
+        rotation: 'sample-entries',
+      },
       { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-1'] },
     ],
   },
@@ -183,8 +232,9 @@ export function buildAssets(mediaDir: string, keys: KeyStore): BuiltAssets {
       const initData: Record<string, string> = {};
       const ivSeed = createHash('sha256').update(`${id}/${t.type}`).digest();
       if (t.kind === 'clear') {
-        bytes = source(t.source);
-        path = CLEAR_SOURCES[t.source];
+        bytes =
+          plan.container === 'mp4' ? packageClearMp4(parseFmp4(source(t.source))) : packageClearWebm(source(t.source));
+        path = CLEAR_OUTPUTS[t.source];
       } else if (t.kind === 'mp4') {
         const contentKeys: ContentKey[] = t.keys.map((l) => ({
           kid: key(l).kid,
@@ -196,6 +246,7 @@ export function buildAssets(mediaDir: string, keys: KeyStore): BuiltAssets {
           keys: contentKeys,
           ...(t.fragmentKeys ? { fragmentKeys: t.fragmentKeys(fragments) } : {}),
           ...(t.psshKeys ? { psshKids: t.psshKeys.map((l) => key(l).kid) } : {}),
+          ...(t.rotation ? { rotation: t.rotation } : {}),
           ivSeed,
         });
         bytes = out.bytes;
@@ -215,7 +266,7 @@ export function buildAssets(mediaDir: string, keys: KeyStore): BuiltAssets {
         keyLabels = [t.key];
         initData['webm'] = k.kid.toString('base64');
       }
-      if (t.kind !== 'clear') files.set(path, bytes);
+      files.set(path, bytes);
       if (plan.container === 'mp4') {
         const codec = t.type === 'video' ? avcCodecString(sampleEntry(parseFmp4(source(t.source)).moov)) : 'mp4a.40.2';
         contentType = `${t.type}/mp4; codecs="${codec}"`;
@@ -244,8 +295,17 @@ export function buildAssets(mediaDir: string, keys: KeyStore): BuiltAssets {
       tracks,
       clearLeadSeconds: plan.clearLeadSeconds ?? 0,
       rotation: plan.rotation ?? null,
+      rotationLayout: plan.rotationLayout ?? null,
       wrongKey: plan.wrongKey ?? false,
     };
+  }
+  for (const [id, asset] of Object.entries(assets)) {
+    const fileOf = (t: TrackInfo) => files.get(t.url.replace(/^\/media\//, ''))!;
+    const kidOf = (label: string) => key(label).kid.toString('hex');
+    const streaming = streamingManifests(id, asset, fileOf, kidOf);
+    for (const [path, bytes] of streaming.files) files.set(path, bytes);
+    asset.dash = streaming.dash;
+    asset.hls = streaming.hls;
   }
   return { files, manifest: { schemaVersion: 1, generatedBy: 'npm run media', assets } };
 }

@@ -1,5 +1,5 @@
-// `npm run media`: (re)makes the clear sources with ffmpeg (--sources), encrypts every asset of
-// assets.ts and writes media/manifest.json. `--check` writes nothing and fails if the committed files
+// `npm run media`: (re)makes the ffmpeg sources in media/source/ (--sources), packages every asset of
+// assets.ts (clear and encrypted renditions, each with its index) and writes media/manifest.json. `--check` writes nothing and fails if the committed files
 // differ from what the packager makes now.
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
@@ -124,8 +124,8 @@ function makeSources(): void {
 }
 
 const program = new Command('media')
-  .description("Make the project's test media: clear sources (ffmpeg) and their encrypted variants (our packager).")
-  .option('--sources', 'also remake the clear sources with ffmpeg (needs ffmpeg; same ffmpeg build → same bytes)')
+  .description("Make the project's test media: sources (ffmpeg), then clear and encrypted renditions (our packager).")
+  .option('--sources', 'also remake media/source/ with ffmpeg (needs ffmpeg; same ffmpeg build → same bytes)')
   .option('--check', 'write nothing; exit 1 if committed assets differ from a fresh build')
   .showHelpAfterError()
   .parse();
@@ -134,7 +134,7 @@ const opts = program.opts<{ sources?: boolean; check?: boolean }>();
 try {
   if (opts.sources && !opts.check) makeSources();
   for (const rel of Object.values(CLEAR_SOURCES)) {
-    if (!existsSync(join(MEDIA_DIR, rel))) throw new Error(`clear source ${rel} is missing: run with --sources`);
+    if (!existsSync(join(MEDIA_DIR, rel))) throw new Error(`source ${rel} is missing: run with --sources`);
   }
   const { files, manifest } = buildAssets(MEDIA_DIR, KeyStore.load(join(MEDIA_DIR, 'keys.json')));
   files.set('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));

@@ -43,8 +43,20 @@ test('fragments use the keys, clear lead and rotation the manifest describes', (
     [null, hex('key-1')],
   );
   assert.deepEqual(
-    frags('h264-cenc-rotation', 'video').map((f) => f.kid),
-    [hex('key-1'), hex('key-2')],
+    frags('h264-cenc-rotation', 'video').map((f) => [f.descriptionIndex, f.kid]),
+    [
+      [1, hex('key-1')],
+      [1, hex('key-2')],
+    ],
+    'one sample entry; the seig group names key-2',
+  );
+  assert.deepEqual(
+    frags('h264-cenc-rotation-entries', 'video').map((f) => [f.descriptionIndex, f.kid]),
+    [
+      [1, hex('key-1')],
+      [2, hex('key-2')],
+    ],
+    'one sample entry per key',
   );
   assert.deepEqual(
     frags('h264-cenc-multikey', 'audio').map((f) => f.kid),

@@ -106,6 +106,29 @@ function parseSenc(
 }
 
 /**
+ * The key id a fragment's 'seig' sample group names (Common Encryption key rotation), or null when the
+ * fragment has none. Only the layout the packager writes is read: one fragment-local description that
+ * every sample of the fragment belongs to.
+ */
+export function seigKeyId(traf: Box, sampleCount: number): Buffer | null {
+  const isSeig = (b: Box) => b.payload.toString('latin1', 4, 8) === 'seig';
+  const sbgp = traf.children?.find((b) => b.type === 'sbgp' && isSeig(b));
+  const sgpd = traf.children?.find((b) => b.type === 'sgpd' && isSeig(b));
+  if (!sbgp && !sgpd) return null;
+  if (!sbgp || !sgpd) throw new Mp4FormatError("a traf has an 'seig' sgpd or sbgp without the other");
+  if (versionAndFlags(sbgp).version !== 0 || versionAndFlags(sgpd).version !== 1)
+    throw new Mp4FormatError('seig groups must be sbgp version 0 and sgpd version 1');
+  const runs = sbgp.payload.readUInt32BE(8);
+  if (runs !== 1 || sbgp.payload.readUInt32BE(12) !== sampleCount || sbgp.payload.readUInt32BE(16) !== 0x10001)
+    throw new Mp4FormatError('the sbgp must put every sample of the fragment in its first fragment-local group');
+  const length = sgpd.payload.readUInt32BE(8);
+  if (sgpd.payload.readUInt32BE(12) !== 1 || length < 20) throw new Mp4FormatError('the sgpd must hold one seig entry');
+  const entry = sgpd.payload.subarray(16, 16 + length);
+  if (entry[2] !== 1) throw new Mp4FormatError('the seig entry is not protected');
+  return entry.subarray(4, 20);
+}
+
+/**
  * Decrypts every fragment with the keys given by hex key id. A missing key throws; a wrong key gives
  * garbage, which is what the wrong-key control asset must show.
  */
@@ -157,8 +180,9 @@ export function decryptMp4(
       fragments.push({ descriptionIndex, kid: null, samples: raw.map((r) => Buffer.from(r)) });
       continue;
     }
-    const key = keysByKid.get(protection.kid.toString('hex'));
-    if (!key) throw new Mp4FormatError(`no key for key id ${protection.kid.toString('hex')}`);
+    const kid = seigKeyId(traf, raw.length) ?? protection.kid;
+    const key = keysByKid.get(kid.toString('hex'));
+    if (!key) throw new Mp4FormatError(`no key for key id ${kid.toString('hex')}`);
     let ivs: Buffer[] = raw.map(() => protection.constantIv!);
     let subsamples: (Subsample[] | null)[] = raw.map(() => null);
     if (senc) {
@@ -182,7 +206,7 @@ export function decryptMp4(
     const samples = raw.map((r, s) =>
       decryptSample(protection.scheme, key, ivs[s]!, r, subsamples[s] ?? null, protection.pattern),
     );
-    fragments.push({ descriptionIndex, kid: protection.kid.toString('hex'), samples });
+    fragments.push({ descriptionIndex, kid: kid.toString('hex'), samples });
   }
   return { entries, fragments };
 }

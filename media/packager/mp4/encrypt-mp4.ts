@@ -1,8 +1,11 @@
 // Common encryption for a single-track fragmented MP4 (H.264 or AAC), in the layouts measured to play
 // in Chromium and Firefox (see shared research media-facts): pssh v1 after mvhd; encv/enca entries
 // with sinf{frma, schm, schi{tenc}}; per traf saiz, saio, senc, with trun.data_offset moved by the
-// moof's growth. Extra sample entries carry key rotation (one encrypted entry per key) and a clear
-// lead (the original entry, selected by tfhd.sample_description_index).
+// moof's growth; a sidx indexing the fragments (segment-index.ts). Key rotation comes in two layouts:
+// Common Encryption's own (one protected entry whose tenc holds the first key; each fragment's traf
+// carries an 'seig' sgpd naming its key and an sbgp mapping its samples to it), or one protected entry
+// per key picked by tfhd.sample_description_index. A clear lead uses the original entry, picked the
+// same way.
 import { createHmac } from 'node:crypto';
 import {
   Mp4FormatError,
@@ -21,6 +24,7 @@ import {
 } from './box.ts';
 import { encryptSample, type Pattern, type Scheme } from './ciphers.ts';
 import { TFHD, parseFmp4, sampleEntry, type Fragment } from './fragments.ts';
+import { writeIndexed } from './segment-index.ts';
 import { h264Subsamples, nalLengthSize, type Subsample } from './subsamples.ts';
 
 export const COMMON_SYSTEM_ID = Buffer.from('1077efecc0b24d02ace33c1e52e2fb4b', 'hex');
@@ -32,8 +36,13 @@ export interface ContentKey {
 
 export interface Mp4Encryption {
   scheme: Scheme;
-  /** One encrypted sample entry per key, in this order (entry i+1 uses keys[i]). */
+  /** The content keys, in the order fragmentKeys refers to them. */
   keys: ContentKey[];
+  /**
+   * With several keys: 'seig-sample-groups' (one protected entry with keys[0] in its tenc; per-fragment
+   * 'seig' sample groups name the key) or 'sample-entries' (entry i+1 is protected by keys[i]).
+   */
+  rotation?: RotationLayout;
   /** For each fragment: the index into `keys` that encrypts it, or null to leave it clear. Default: all 0. */
   fragmentKeys?: (number | null)[];
   /** Key ids listed in the init segment's pssh (default: every key id in `keys`). */
@@ -43,6 +52,11 @@ export interface Mp4Encryption {
   /** cenc per-sample IV size. */
   ivSize?: 8 | 16;
 }
+
+export type RotationLayout = 'seig-sample-groups' | 'sample-entries';
+
+/** sbgp group_description_index of the first fragment-local sgpd entry (ISO/IEC 14496-12 8.9.4). */
+const FRAGMENT_LOCAL_FIRST = 0x10001;
 
 export interface EncryptedMp4 {
   bytes: Buffer;
@@ -140,8 +154,12 @@ export function encryptMp4(input: Buffer, enc: Mp4Encryption): EncryptedMp4 {
   for (const k of fragmentKeys)
     if (k !== null && !enc.keys[k]) throw new Mp4FormatError(`fragmentKeys names key #${k}, which is not given`);
 
-  // Sample entries: one encrypted entry per key, then the clear original if any fragment stays clear.
-  const entries = enc.keys.map((k) =>
+  if (enc.keys.length > 1 && !enc.rotation)
+    throw new Mp4FormatError('several keys need a rotation layout: seig-sample-groups or sample-entries');
+  const groups = enc.rotation === 'seig-sample-groups';
+  // Sample entries: one encrypted entry (seig groups) or one per key, then the clear original if any
+  // fragment stays clear.
+  const entries = (groups ? enc.keys.slice(0, 1) : enc.keys).map((k) =>
     encryptedEntry(clearEntry, enc.scheme, tencBox(enc.scheme, k.kid, ivSize, pattern, constantIv)),
   );
   const hasClear = fragmentKeys.includes(null);
@@ -161,13 +179,8 @@ export function encryptMp4(input: Buffer, enc: Mp4Encryption): EncryptedMp4 {
   file.moov.children = moovChildren;
 
   const plans: FragmentPlan[] = file.fragments.map((fragment, i) => ({ fragment, keyIndex: fragmentKeys[i] ?? null }));
-  const out: Box[] = [];
-  for (const box of file.boxes) {
-    if (box.type === 'moof' || box.type === 'mdat') continue;
-    out.push(box);
-  }
-  for (const [fi, plan] of plans.entries()) {
-    const { moof, mdat } = encryptFragment(plan, fi, {
+  const fragments = plans.map((plan, fi) =>
+    encryptFragment(plan, fi, {
       enc,
       codec,
       ivSize,
@@ -176,10 +189,10 @@ export function encryptMp4(input: Buffer, enc: Mp4Encryption): EncryptedMp4 {
       lengthSize,
       clearIndex,
       defaultIndex: file.trexDefaultDescription,
-    });
-    out.push(moof, mdat);
-  }
-  return { bytes: writeBoxes(out), psshBoxes: writeBoxes([pssh]), codec };
+      groups,
+    }),
+  );
+  return { bytes: writeIndexed(file, file.boxes, fragments), psshBoxes: writeBoxes([pssh]), codec };
 }
 
 interface FragmentContext {
@@ -191,13 +204,27 @@ interface FragmentContext {
   lengthSize: number;
   clearIndex: number;
   defaultIndex: number;
+  /** Keys are named by 'seig' sample groups, not by sample entries. */
+  groups: boolean;
+}
+
+/** The fragment-local 'seig' description of `kid` and the sbgp putting all `count` samples in it. */
+function seigBoxes(ctx: FragmentContext, kid: Buffer, count: number): Box[] {
+  const patternByte = ctx.enc.scheme === 'cbcs' ? (ctx.pattern.crypt << 4) | ctx.pattern.skip : 0;
+  const constant = ctx.ivSize === 0 ? [u8(ctx.constantIv.length), ctx.constantIv] : [];
+  const entry = Buffer.concat([u8(0), u8(patternByte), u8(1), u8(ctx.ivSize), kid, ...constant]);
+  const seig = Buffer.from('seig', 'latin1');
+  return [
+    fullBox('sbgp', 0, 0, seig, u32(1), u32(count), u32(FRAGMENT_LOCAL_FIRST)),
+    fullBox('sgpd', 1, 0, seig, u32(entry.length), u32(1), entry),
+  ];
 }
 
 function encryptFragment(plan: FragmentPlan, fragmentIndex: number, ctx: FragmentContext): { moof: Box; mdat: Box } {
   const { fragment, keyIndex } = plan;
   const oldMoofSize = boxSize(fragment.moof);
   const traf = requireChild(fragment.moof, 'traf');
-  const description = keyIndex === null ? ctx.clearIndex : keyIndex + 1;
+  const description = keyIndex === null ? ctx.clearIndex : ctx.groups ? 1 : keyIndex + 1;
   let tfhd = requireChild(traf, 'tfhd');
   if (description !== (fragment.tfhd.sampleDescriptionIndex ?? ctx.defaultIndex))
     tfhd = withDescriptionIndex(tfhd, description);
@@ -230,6 +257,8 @@ function encryptFragment(plan: FragmentPlan, fragmentIndex: number, ctx: Fragmen
   }
 
   const trafChildren = traf.children!.map((b) => (b.type === 'tfhd' ? tfhd : b));
+  if (keyIndex !== null && ctx.groups)
+    trafChildren.push(...seigBoxes(ctx, ctx.enc.keys[keyIndex]!.kid, fragment.samples.length));
   if (aux) trafChildren.push(aux.saiz, aux.saio, aux.senc);
   const newTraf: Box = { ...traf, children: trafChildren };
   const moof: Box = { ...fragment.moof, children: fragment.moof.children!.map((b) => (b === traf ? newTraf : b)) };

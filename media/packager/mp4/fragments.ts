@@ -37,6 +37,15 @@ export interface Fragment {
   dataOffset: number;
   /** Each sample's place in the file and its bytes. */
   samples: { offset: number; size: number; data: Buffer }[];
+  /** Each sample's timing in the track's timescale, and whether it is a sync sample. */
+  timing: SampleTiming[];
+}
+
+export interface SampleTiming {
+  decodeTime: number;
+  duration: number;
+  compositionOffset: number;
+  sync: boolean;
 }
 
 export interface Fmp4 {
@@ -48,6 +57,9 @@ export interface Fmp4 {
   trexDefaultSize: number;
   /** trex default sample description index (1-based). */
   trexDefaultDescription: number;
+  trackId: number;
+  /** mdhd timescale: units per second of every time in `timing`. */
+  timescale: number;
 }
 
 export function parseTfhd(box: Box): Tfhd {
@@ -72,10 +84,16 @@ interface TrunInfo {
   dataOffset: number;
   dataOffsetAt: number;
   sizes: (number | undefined)[];
+  durations: (number | undefined)[];
+  flags: (number | undefined)[];
+  compositionOffsets: number[];
 }
 
+/** sample_is_non_sync_sample in the sample flags (ISO/IEC 14496-12 8.8.3.1). */
+const NON_SYNC = 0x10000;
+
 export function parseTrun(box: Box): TrunInfo {
-  const { flags } = versionAndFlags(box);
+  const { version, flags } = versionAndFlags(box);
   const p = box.payload;
   const count = p.readUInt32BE(4);
   let pos = 8;
@@ -83,21 +101,33 @@ export function parseTrun(box: Box): TrunInfo {
   const dataOffsetAt = pos;
   const dataOffset = p.readInt32BE(pos);
   pos += 4;
-  if (flags & TRUN.firstSampleFlags) pos += 4;
-  const sizes: (number | undefined)[] = [];
+  let firstFlags: number | undefined;
+  if (flags & TRUN.firstSampleFlags) {
+    firstFlags = p.readUInt32BE(pos);
+    pos += 4;
+  }
+  const info: Omit<TrunInfo, 'dataOffset' | 'dataOffsetAt'> = {
+    sizes: [],
+    durations: [],
+    flags: [],
+    compositionOffsets: [],
+  };
+  const field = (present: number): number | undefined => {
+    if (!(flags & present)) return undefined;
+    if (pos + 4 > p.length)
+      throw new Mp4FormatError(`trun payload is ${p.length} bytes, too short for ${count} samples`);
+    pos += 4;
+    return p.readUInt32BE(pos - 4);
+  };
   for (let i = 0; i < count; i++) {
-    if (flags & TRUN.sampleDuration) pos += 4;
-    let size: number | undefined;
-    if (flags & TRUN.sampleSize) {
-      size = p.readUInt32BE(pos);
-      pos += 4;
-    }
-    if (flags & TRUN.sampleFlags) pos += 4;
-    if (flags & TRUN.compositionOffset) pos += 4;
-    sizes.push(size);
+    info.durations.push(field(TRUN.sampleDuration));
+    info.sizes.push(field(TRUN.sampleSize));
+    info.flags.push(field(TRUN.sampleFlags) ?? (i === 0 ? firstFlags : undefined));
+    const cto = field(TRUN.compositionOffset) ?? 0;
+    info.compositionOffsets.push(version === 0 ? cto : cto | 0);
   }
   if (pos !== p.length) throw new Mp4FormatError(`trun payload is ${p.length} bytes, its ${count} samples need ${pos}`);
-  return { dataOffset, dataOffsetAt, sizes };
+  return { dataOffset, dataOffsetAt, ...info };
 }
 
 export function parseFmp4(buf: Buffer): Fmp4 {
@@ -109,8 +139,14 @@ export function parseFmp4(buf: Buffer): Fmp4 {
   if (traks.length !== 1)
     throw new Mp4FormatError(`expected exactly one track, found ${traks.length} (mux audio and video separately)`);
   const trex = path(boxes, ['moov', 'mvex', 'trex']);
+  const trackId = trex.payload.readUInt32BE(4);
   const trexDefaultDescription = trex.payload.readUInt32BE(8);
+  const trexDefaultDuration = trex.payload.readUInt32BE(12);
   const trexDefaultSize = trex.payload.readUInt32BE(16);
+  const trexDefaultFlags = trex.payload.readUInt32BE(20);
+  const mdhd = path([moov], ['moov', 'trak', 'mdia', 'mdhd']);
+  const timescale = mdhd.payload.readUInt32BE(versionAndFlags(mdhd).version === 1 ? 20 : 12);
+  if (!timescale) throw new Mp4FormatError('mdhd timescale is 0');
 
   const fragments: Fragment[] = [];
   for (let i = 0; i < boxes.length; i++) {
@@ -130,6 +166,22 @@ export function parseFmp4(buf: Buffer): Fmp4 {
       throw new Mp4FormatError('exactly one trun per traf is supported');
     if (child(traf, 'senc') || child(traf, 'saiz')) throw new Mp4FormatError('the input is already encrypted');
     const trun = parseTrun(requireChild(traf, 'trun'));
+    const tfdt = child(traf, 'tfdt');
+    if (!tfdt) throw new Mp4FormatError(`moof at ${moof.offset} has no tfdt (base media decode time)`);
+    let decodeTime =
+      versionAndFlags(tfdt).version === 1 ? Number(tfdt.payload.readBigUInt64BE(4)) : tfdt.payload.readUInt32BE(4);
+    const timing = trun.sizes.map((_, i): SampleTiming => {
+      const duration = trun.durations[i] ?? tfhd.defaultSampleDuration ?? trexDefaultDuration;
+      const sampleFlags = trun.flags[i] ?? tfhd.defaultSampleFlags ?? trexDefaultFlags;
+      const t = {
+        decodeTime,
+        duration,
+        compositionOffset: trun.compositionOffsets[i]!,
+        sync: !(sampleFlags & NON_SYNC),
+      };
+      decodeTime += duration;
+      return t;
+    });
     const samples: Fragment['samples'] = [];
     let offset = moof.offset + trun.dataOffset;
     for (const s of trun.sizes) {
@@ -141,11 +193,11 @@ export function parseFmp4(buf: Buffer): Fmp4 {
       samples.push({ offset, size, data: buf.subarray(offset, offset + size) });
       offset += size;
     }
-    fragments.push({ moof, mdat, tfhd, dataOffset: trun.dataOffsetAt, samples });
+    fragments.push({ moof, mdat, tfhd, dataOffset: trun.dataOffsetAt, samples, timing });
   }
   if (!fragments.length)
     throw new Mp4FormatError('no fragments: write the input with -movflags frag_keyframe+empty_moov+default_base_moof');
-  return { boxes, ftyp, moov, fragments, trexDefaultSize, trexDefaultDescription };
+  return { boxes, ftyp, moov, fragments, trexDefaultSize, trexDefaultDescription, trackId, timescale };
 }
 
 export function sampleEntry(moov: Box): Box {

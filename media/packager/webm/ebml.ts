@@ -37,6 +37,15 @@ export const ID = {
   BlockGroup: 0xa0,
   Block: 0xa1,
   Cues: 0x1c53bb6b,
+  CuePoint: 0xbb,
+  CueTime: 0xb3,
+  CueTrackPositions: 0xb7,
+  CueTrack: 0xf7,
+  CueClusterPosition: 0xf1,
+  Seek: 0x4dbb,
+  SeekID: 0x53ab,
+  SeekPosition: 0x53ac,
+  ReferenceBlock: 0xfb,
   Tags: 0x1254c367,
   Void: 0xec,
 } as const;
@@ -161,7 +170,7 @@ function parseRange(
   return { elements, end: pos };
 }
 
-function encodeId(id: number): Buffer {
+export function encodeId(id: number): Buffer {
   const length = id >= 0x1000000 ? 4 : id >= 0x10000 ? 3 : id >= 0x100 ? 2 : 1;
   const out = Buffer.alloc(length);
   out.writeUIntBE(id, 0, length);
@@ -198,6 +207,14 @@ export function uintElement(id: number, value: number): EbmlElement {
   while (value >= 2 ** (8 * length)) length++;
   const data = Buffer.alloc(length);
   data.writeUIntBE(value, 0, length);
+  return { id, data };
+}
+
+/** An unsigned integer written in exactly `width` bytes, so its size does not depend on its value. */
+export function fixedUintElement(id: number, value: number, width: number): EbmlElement {
+  if (value >= 2 ** (8 * width)) throw new Error(`EBML: ${value} does not fit in ${width} bytes`);
+  const data = Buffer.alloc(width);
+  data.writeUIntBE(value, Math.max(0, width - 6), Math.min(width, 6));
   return { id, data };
 }
 

@@ -1,18 +1,17 @@
 // Encrypts single-track WebM files per the WebM encryption spec (https://www.webmproject.org/docs/webm-encryption/)
-// so they play through W3C Clear Key with Media Source Extensions.
+// so they play through W3C Clear Key with Media Source Extensions; segment.ts lays the result out with Cues.
 import { createCipheriv, createHmac } from 'node:crypto';
 import {
   ID,
   binaryElement,
   findChild,
   masterElement,
-  parseElements,
   readSize,
   readUint,
-  serialize,
   uintElement,
   type EbmlElement,
 } from './ebml.ts';
+import { type ParsedWebm, parseWebm, writeWebm } from './segment.ts';
 
 export interface WebmEncryption {
   kid: Buffer; // 16-byte key id
@@ -29,33 +28,6 @@ export interface WebmEncryption {
 
 const SIGNAL_ENCRYPTED = 0x01;
 const SIGNAL_PARTITIONED = 0x02;
-
-interface ParsedWebm {
-  header: EbmlElement;
-  info: EbmlElement;
-  tracks: EbmlElement;
-  track: EbmlElement;
-  clusters: EbmlElement[];
-  timecodeScale: number;
-}
-
-function parseWebm(input: Buffer): ParsedWebm {
-  const top = parseElements(input);
-  const header = top[0];
-  if (!header || header.id !== ID.EBML) throw new Error('WebM: input does not start with an EBML header');
-  const segment = top.find((e) => e.id === ID.Segment);
-  if (!segment?.children) throw new Error('WebM: no Segment element');
-  const info = findChild(segment, ID.Info);
-  const tracks = findChild(segment, ID.Tracks);
-  if (!info || !tracks) throw new Error('WebM: Segment lacks Info or Tracks');
-  const entries = tracks.children?.filter((e) => e.id === ID.TrackEntry) ?? [];
-  const track = entries[0];
-  if (!track || entries.length !== 1) throw new Error(`WebM: expected exactly one track, found ${entries.length}`);
-  const scale = findChild(info, ID.TimecodeScale);
-  const timecodeScale = scale ? readUint(scale.data) : 1_000_000;
-  const clusters = segment.children.filter((e) => e.id === ID.Cluster);
-  return { header, info, tracks, track, clusters, timecodeScale };
-}
 
 /** A block payload split into its unchanged header (track vint, int16 timecode, flags) and the frame. */
 function splitBlock(data: Buffer): { header: Buffer; frame: Buffer; timecode: number } {
@@ -142,8 +114,7 @@ export function encryptWebm(input: Buffer, enc: WebmEncryption): Buffer {
   });
 
   const track = masterElement(ID.TrackEntry, [...(parsed.track.children ?? []), contentEncodings(enc.kid)]);
-  const segment = masterElement(ID.Segment, [parsed.info, masterElement(ID.Tracks, [track]), ...clusters]);
-  return Buffer.concat([parsed.header.raw ?? serialize([parsed.header]), serialize([segment])]);
+  return writeWebm({ ...parsed, track, clusters });
 }
 
 /** Decrypts one frame (signal byte onwards), validating its layout. */
