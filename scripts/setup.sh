@@ -16,6 +16,8 @@ Options:
                      chromium  Debian's chromium
                      firefox   firefox-esr, with libavcodec for H.264/AAC (only a Recommends of firefox-esr)
                      webkit    WebKitGTK's WebKitWebDriver + MiniBrowser, Xvfb, GStreamer plugins
+                     chromium-driver  Debian's chromium + chromedriver (the chromium-webdriver profile of the
+                               drivers set; not part of "all")
                    With --run, only the projects of these engines run.
   --run            run the compatibility matrix afterwards
   --bundled        Playwright's downloaded browsers instead of Debian's (needs internet)
@@ -37,7 +39,7 @@ set_browsers() {
     name="${name// /}"
     case "$name" in
       all) SELECTED=("${ENGINES[@]}"); return ;;
-      chromium|firefox|webkit) [[ " ${SELECTED[*]} " == *" $name "* ]] || SELECTED+=("$name") ;;
+      chromium|firefox|webkit|chromium-driver) [[ " ${SELECTED[*]} " == *" $name "* ]] || SELECTED+=("$name") ;;
       '') ;;
       *) echo "setup: unknown browser '$name' in --browsers (choose from ${ENGINES[*]}, or all)" >&2; exit 2 ;;
     esac
@@ -85,6 +87,7 @@ else
   PACKAGES=(fonts-dejavu-core)
   BINARIES=()
   if wants chromium; then PACKAGES+=(chromium); BINARIES+=(/usr/bin/chromium); fi
+  if wants chromium-driver; then PACKAGES+=(chromium chromium-driver); BINARIES+=(/usr/bin/chromium /usr/bin/chromedriver); fi
   # Firefox decodes H.264/AAC with the system's libavcodec, which firefox-esr only recommends; without it
   # every MP4 scenario would read "unsupported" in Firefox. "libavcodec" stands for whichever libavcodecNN
   # the release has (Debian 12: libavcodec59).

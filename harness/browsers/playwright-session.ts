@@ -15,6 +15,19 @@ import { runnerUrl, type BrowserSession, type OpenPage, type StartOptions } from
 
 const TYPES = { chromium, firefox, webkit } as const;
 
+/** A viewport screenshot clipped to the first element matching `selector` (scrolled into view first). */
+async function clipShot(page: Page, selector: string): Promise<Buffer> {
+  const box = await page.evaluate((sel) => {
+    const element = document.querySelector(sel);
+    if (!element) return null;
+    element.scrollIntoView({ block: 'center', inline: 'center' });
+    const r = element.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, selector);
+  if (!box?.width || !box.height) throw new Error(`no visible element matches ${selector}`);
+  return page.screenshot({ clip: box, animations: 'disabled' });
+}
+
 export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<BrowserSession> {
   // Root with a HOME of another uid (GitHub container jobs): the browser gets a HOME of root's own.
   const { env, home } = browserEnvironment();
@@ -138,12 +151,23 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
       executablePath: profile.connect ? profile.connect.wsEndpoint : (profile.executablePath ?? null),
       args: profile.args,
       prefs: profile.prefs,
+      source: profile.source ?? null,
     },
     async startRun(baseURL: string, runId: string, options: StartOptions = {}): Promise<OpenPage> {
       const url = runnerUrl(baseURL);
       const shot = (page: Page) => ({
         screenshot: () => page.screenshot(),
-        screenshotElement: (selector: string) => page.locator(selector).first().screenshot({ animations: 'disabled' }),
+        screenshotElement: (selector: string) =>
+          page
+            .locator(selector)
+            .first()
+            .screenshot({ animations: 'disabled' })
+            .catch((err: unknown) => {
+              // Playwright 1.64's element checks call Element.checkVisibility(), which Chromium lacks
+              // before 105: photograph the element's box from the viewport instead.
+              if (!/checkVisibility is not a function/.test(plainMessage(err))) throw err;
+              return clipShot(page, selector);
+            }),
       });
       if (options.isolation === 'context') {
         const context = await browser.newContext({ ignoreHTTPSErrors: true });

@@ -4,17 +4,24 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { readConfig } from '../config.ts';
+import { installedBuild, type Build } from '../builds/cache.ts';
+import { BUILD_SETS, buildName, namesBuilds, parseSelection } from '../builds/spec.ts';
 
 export const Engine = z.enum(['chromium', 'firefox', 'webkit']);
 export type Engine = z.infer<typeof Engine>;
 
 export const BrowserProfile = z.object({
-  /** The Playwright project name; expectations and reports key on it. */
-  project: z.string().regex(/^[\w.+-]+$/),
+  /** The Playwright project name; expectations and reports key on it (versioned builds: `chromium@119`). */
+  project: z.string().regex(/^[\w.+@-]+$/),
   label: z.string(),
   engine: Engine,
-  /** playwright: Playwright launches it; webdriver: a W3C WebDriver server drives it. */
-  driver: z.enum(['playwright', 'webdriver']).default('playwright'),
+  /**
+   * playwright: Playwright launches it; webdriver: a W3C WebDriver server drives it; puppeteer:
+   * puppeteer-core over WebDriver BiDi (Firefox builds Playwright 1.64.1 cannot drive, e.g. ESR 140).
+   */
+  driver: z.enum(['playwright', 'webdriver', 'puppeteer']).default('playwright'),
+  /** The exact build (npm:…@version, debian:package=version), reported with every result; else looked up. */
+  source: z.string().optional(),
   /** Playwright channel (e.g. moz-firefox, chrome, msedge). */
   channel: z.string().optional(),
   executablePath: z.string().optional(),
@@ -107,6 +114,32 @@ const SETS: Record<string, BrowserProfileInput[]> = {
       scenarios: 'lifecycle\\.persistent',
     },
   ],
+  /**
+   * Debian's Chromium through Playwright and through WebDriver classic (chromedriver from the
+   * chromium-driver package): the same build, two drivers, for `eme-compat compare`.
+   */
+  drivers: [
+    {
+      project: 'chromium',
+      label: 'Debian Chromium',
+      engine: 'chromium',
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    },
+    {
+      project: 'chromium-webdriver',
+      label: 'Debian Chromium (chromedriver, WebDriver classic)',
+      engine: 'chromium',
+      driver: 'webdriver',
+      args: CHROMIUM_ARGS,
+      webdriver: {
+        driverBinary: '/usr/bin/chromedriver',
+        browserBinary: '/usr/lib/chromium/chromium',
+        // Root needs --no-sandbox (Playwright adds it by itself); new headless is the full browser.
+        browserArgs: ['--headless=new', '--no-sandbox', '--window-size=1280,720', ...CHROMIUM_ARGS],
+      },
+    },
+  ],
   /** Playwright's downloaded builds (`npx playwright install --with-deps`). */
   bundled: [
     { project: 'chromium', label: 'Playwright Chromium', engine: 'chromium', args: CHROMIUM_ARGS },
@@ -120,7 +153,31 @@ const SETS: Record<string, BrowserProfileInput[]> = {
   ],
 };
 
-export const BROWSER_SETS = Object.keys(SETS);
+export const BROWSER_SETS = [...Object.keys(SETS), ...Object.keys(BUILD_SETS)];
+
+/** The profile of an installed versioned build: its project is `<family>@<major>`. */
+export function buildProfile(build: Build): BrowserProfileInput {
+  if (build.family === 'chromium')
+    return {
+      project: build.name,
+      label: `Chromium ${build.version} (${build.source})`,
+      engine: 'chromium',
+      executablePath: build.executablePath,
+      args: [...CHROMIUM_ARGS, ...build.args],
+      source: build.source,
+    };
+  return {
+    project: build.name,
+    label: `Firefox ESR ${build.version} (${build.source}, ${build.driver})`,
+    engine: 'firefox',
+    driver: build.driver,
+    ...(build.driver === 'playwright' ? { channel: 'moz-firefox' } : {}),
+    executablePath: build.executablePath,
+    args: build.args,
+    prefs: FIREFOX_BASE_PREFS,
+    source: build.source,
+  };
+}
 
 /**
  * Resolves EME_BROWSERS: a set name (debian, bundled, branded; several joined by commas) or the
@@ -137,11 +194,25 @@ export function loadProfiles(selection = readConfig().browsers): BrowserProfile[
     if (!Array.isArray(inputs))
       throw new Error(`EME_BROWSERS=${selection}: the file must hold a JSON array of profiles`);
   } else {
-    inputs = selection.split(',').flatMap((name) => {
-      const set = SETS[name.trim()];
+    let items: ReturnType<typeof parseSelection>;
+    try {
+      items = parseSelection(selection);
+    } catch (err) {
+      throw new Error(`EME_BROWSERS=${selection}: ${(err as Error).message}`);
+    }
+    inputs = items.flatMap((item) => {
+      if (item.kind === 'build') {
+        const build = installedBuild(item.spec);
+        if (!build)
+          throw new Error(
+            `EME_BROWSERS=${selection}: ${buildName(item.spec)} is not installed; install it with: npx eme-compat browsers install ${buildName(item.spec)}`,
+          );
+        return [buildProfile(build)];
+      }
+      const set = SETS[item.name];
       if (!set)
         throw new Error(
-          `EME_BROWSERS=${selection}: unknown browser set "${name}"; choose from ${BROWSER_SETS.join(', ')} or give a .json file`,
+          `EME_BROWSERS=${selection}: unknown browser set "${item.name}"; choose from ${BROWSER_SETS.join(', ')}, name builds (chromium@119), or give a .json file`,
         );
       return set;
     });
@@ -158,9 +229,14 @@ export function loadProfiles(selection = readConfig().browsers): BrowserProfile[
   return profiles;
 }
 
-/** Name of the browser set in use, for locating expectations. */
+/**
+ * Name of the browser set in use, for locating expectations. Versioned builds, however chosen, are the
+ * `versions` set (expectations/versions/<family>@<major>.json), so one build's expectations hold in
+ * every selection that includes it.
+ */
 export function browserSetName(selection = readConfig().browsers): string {
-  return selection.endsWith('.json')
-    ? selection.replace(/^.*\//, '').replace(/\.json$/, '')
-    : selection.replace(/,/g, '+');
+  if (selection.endsWith('.json')) return selection.replace(/^.*\//, '').replace(/\.json$/, '');
+  if (!namesBuilds(selection)) return selection.replace(/,/g, '+');
+  const sets = parseSelection(selection).flatMap((i) => (i.kind === 'set' ? [i.name] : []));
+  return [...sets, 'versions'].join('+');
 }

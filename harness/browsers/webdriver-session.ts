@@ -1,5 +1,5 @@
-// Browsers Playwright cannot drive, through W3C WebDriver classic: WebKitGTK's MiniBrowser via a
-// local WebKitWebDriver (under a private Xvfb when there is no display), or any remote endpoint.
+// Browsers through W3C WebDriver classic: WebKitGTK's MiniBrowser via a local WebKitWebDriver (under a
+// private Xvfb when there is no display), Chromium via chromedriver, or any remote endpoint.
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebDriver, { type Client } from 'webdriver';
 import {
@@ -55,7 +55,11 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
       driver.stderr?.on('data', (d: Buffer) => (driverError = (driverError + d.toString()).slice(-4000)));
       const spawnFailed = new Promise<never>((_, reject) =>
         driver!.once('error', (e) =>
-          reject(new Error(`cannot start ${binary} (apt-get install webkit2gtk-driver): ${e.message}`)),
+          reject(
+            new Error(
+              `cannot start ${binary} (apt-get install ${profile.engine === 'chromium' ? 'chromium-driver' : 'webkit2gtk-driver'}): ${e.message}`,
+            ),
+          ),
         ),
       );
       await Promise.race([waitForPort(port, driver, 10_000, binary), spawnFailed]);
@@ -69,6 +73,13 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
     };
     if (profile.engine === 'webkit' && wd.browserBinary) {
       capabilities['webkitgtk:browserOptions'] = { binary: wd.browserBinary, args: wd.browserArgs };
+    }
+    if (profile.engine === 'chromium' && (wd.browserBinary || wd.browserArgs.length)) {
+      // chromedriver: the binary and its flags (it adds its own automation flags, as Playwright does).
+      capabilities['goog:chromeOptions'] = {
+        ...(wd.browserBinary ? { binary: wd.browserBinary } : {}),
+        args: wd.browserArgs,
+      };
     }
     const client: Client = await WebDriver.newSession({
       ...endpoint,
@@ -92,6 +103,7 @@ export async function startWebDriverBrowser(profile: BrowserProfile): Promise<Br
         executablePath: wd.browserBinary ?? null,
         args: wd.browserArgs,
         prefs: profile.prefs,
+        source: profile.source ?? null,
       },
       async startRun(baseURL: string, runId: string): Promise<OpenPage> {
         // With isolation 'window', each run gets a window of its own, closed afterwards (see the
