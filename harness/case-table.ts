@@ -19,8 +19,13 @@ export interface CaseRule {
   expect: CaseExpect;
   /** Spec anchor the expectation comes from. */
   spec: string;
-  /** Advisory: a departure is shown as a deviation, not a failure. */
-  advisory?: boolean;
+  /** The step of the anchor's algorithm ("step 1"), where the rule is one step's. */
+  step?: string;
+  /**
+   * Advisory: a departure is shown as a deviation, not a failure. The text says why: where the spec
+   * leaves room (a "should", an open choice, a section that contradicts another).
+   */
+  advisory?: string;
 }
 
 export type CaseTable = Record<string, CaseRule>;

@@ -6,6 +6,7 @@ import { readManifest } from '../model/manifest.ts';
 import type { FaultInput, FaultRuleInput } from '../model/faults.ts';
 import type { FaultThen, PlaybackMode } from '../model/page-params.ts';
 import { CASE_SCENARIOS } from './catalog-cases.ts';
+import { CONFORMANCE_SCENARIOS } from './catalog-conformance.ts';
 import { pageOf, type Group, type Scenario } from './scenario.ts';
 
 const manifest = readManifest();
@@ -24,6 +25,8 @@ interface PlaybackSpec {
   faults?: FaultRuleInput[];
   /** Play only these track types of the asset. */
   tracks?: Array<'audio' | 'video'>;
+  /** A media layout the spec does not define: failures are content-format interop (see Scenario). */
+  contentFormat?: true;
 }
 
 function playback(p: PlaybackSpec): Scenario {
@@ -52,6 +55,7 @@ function playback(p: PlaybackSpec): Scenario {
     }),
     rules: { by: 'playback', asset, mode: p.mode, target },
     ...(p.picture ? { picture: { referenceScenario: reference } } : {}),
+    ...(p.contentFormat ? { contentFormat: true as const } : {}),
   };
 }
 
@@ -289,6 +293,18 @@ export const SCENARIOS: readonly Scenario[] = [
       'With only key 1, video plays its first second, then E:waitingforkey at key-2 content; a second session adds key 2 and playback goes on past 1.5 s.',
   }),
   playback({
+    id: 'playback.key-rotation-sample-entries',
+    title: 'Key rotation in the two-sample-entry layout (one encv per key): a content-format interop case',
+    group: 'F',
+    asset: 'h264-cenc-rotation-entries',
+    mode: 'rotation',
+    contentFormat: true,
+    target: 1.5,
+    spec: ['#wait-for-key', '#update-key-statuses', '#attempt-to-resume-playback-if-necessary'],
+    expected:
+      "Same steps as playback.key-rotation, on media that switches keys by tfhd.sample_description_index between two 'encv' entries instead of 'seig' sample groups. Common Encryption does not require players to read this layout: a failure here is content-format interop, not an EME algorithm.",
+  }),
+  playback({
     id: 'faults.delayed-license',
     title: 'License answered after 2.5 s: waitingforkey, then playback',
     group: 'G',
@@ -431,6 +447,7 @@ export const SCENARIOS: readonly Scenario[] = [
     'update-after-close',
   ),
   ...CASE_SCENARIOS,
+  ...CONFORMANCE_SCENARIOS,
 ];
 
 /** Catalog groups that do not apply to Clear Key, recorded with the reason instead of run. */

@@ -6,6 +6,7 @@ import type { AssetInfo } from '../model/manifest.ts';
 import type { FaultKind } from '../model/faults.ts';
 import type { FaultThen, PageModule, PageParams, PlaybackMode } from '../model/page-params.ts';
 import type { CaseTable } from './case-table.ts';
+import type { IdlShape } from '../model/idl/shape.ts';
 
 export const GROUPS = {
   A: 'Capability negotiation',
@@ -17,11 +18,12 @@ export const GROUPS = {
   G: 'License endpoint faults',
   H: 'Content coverage',
   I: 'Expiry and policy',
+  J: 'Interface shape',
 } as const;
 export type Group = keyof typeof GROUPS;
 
 /** Timeline rules a case table cannot express, by name (harness/judge/cases.ts holds them). */
-export type TimelineRules = 'after-close' | 'keystatuseschange-count';
+export type TimelineRules = 'after-close' | 'keystatuseschange-count' | 'after-destroy';
 
 /** Which rules judge a scenario's record, and what they need to know. */
 export type Rules =
@@ -36,7 +38,23 @@ export type Rules =
   /** The scenario's case table, and the timeline rules named in `more`. */
   | { by: 'cases'; more?: TimelineRules }
   /** Only how the page ended (harness self-tests). */
-  | { by: 'outcome' };
+  | { by: 'outcome' }
+  /** The case table with each case's algorithm step (`notes`), and the timeline rules of harness/judge/conformance.ts named in `timeline`. */
+  | { by: 'conformance'; timeline?: ConformanceTimeline; notes?: Record<string, CaseNote> }
+  /** The WebIDL shape (harness/idl.ts), seen from a secure context or from an insecure-origin frame. */
+  | { by: 'idl'; shape: IdlShape; context: 'secure' | 'insecure' };
+
+/** Timeline rules of the conformance scenarios (harness/judge/conformance.ts holds them). */
+export type ConformanceTimeline =
+  | 'close-without-keys'
+  | 'remove-temporary'
+  | 'identical-license'
+  | 'generate-then-close';
+
+/** Where a case's rule sits in its algorithm ("step 3.10"). */
+export interface CaseNote {
+  step: string;
+}
 
 /** The page module a scenario runs, with its parameters (checked against model/page-params.ts). */
 export interface ScenarioPage {
@@ -61,6 +79,11 @@ export interface Scenario {
   expected: string;
   page: ScenarioPage;
   rules: Rules;
+  /**
+   * The scenario tests a media layout the spec does not define (e.g. a key rotation layout): its
+   * failures are content-format interop, not EME algorithm deviations.
+   */
+  contentFormat?: true;
   /** Case-table scenarios: what each recorded call must do (the catalog document prints it). */
   cases?: CaseTable;
   /** Case-table scenarios: the setting the cases share, in a sentence. */

@@ -3,7 +3,7 @@
 // this list, so a note that is not here, or whose data does not fit, is refused when the page uploads
 // its timeline; the judge reads notes through harness/judge/notes.ts, typed by these shapes.
 import { z } from 'zod';
-import { ProbeKey, RunOutcome, Seq, VideoState } from './page-data.ts';
+import { FrameCapture, ProbeKey, RunOutcome, Seq, VideoState } from './page-data.ts';
 
 /** A key store label ('key-1') → its key id as lower-case hex, as the server hands them to the page. */
 export const KeyIdsByLabel = z.record(z.string(), z.string().regex(/^[0-9a-f]+$/));
@@ -13,6 +13,8 @@ const PictureNote = z.looseObject({
   selector: z.string(),
   presentedMediaTime: z.number().nullable(),
   state: VideoState,
+  /** Absent in records made before the page drew frames itself. */
+  capture: FrameCapture.optional(),
 });
 
 /** One step a context frame reported (pages/context-frame.html). */

@@ -25,6 +25,16 @@ export const VideoState = z.strictObject({
 });
 export type VideoState = z.infer<typeof VideoState>;
 
+/**
+ * The held frame as the page drew it onto a canvas: a PNG (base64; a 320×180 test picture is a few
+ * tens of KiB), or why there is none. `note` says how a frame drawn outside a frame callback was taken.
+ */
+export const FrameCapture = z.discriminatedUnion('via', [
+  z.strictObject({ via: z.literal('canvas'), png: z.base64().max(4_000_000), note: z.string().optional() }),
+  z.strictObject({ via: z.literal('none'), why: z.string().max(2000) }),
+]);
+export type FrameCapture = z.infer<typeof FrameCapture>;
+
 /** One point of the capability probe: a key system and one value on each axis. */
 export const ProbeKey = z.strictObject({
   keySystem: z.string(),

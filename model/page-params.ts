@@ -4,6 +4,7 @@
 // than a page that runs with its default; the catalog's entries are typed by them.
 import { z } from 'zod';
 import { FaultRules } from './faults.ts';
+import { IdlShape } from './idl/shape.ts';
 
 /** A key store label ('key-1'); the page asks the run for its key id. */
 const KeyLabel = z.string().min(1).max(64);
@@ -101,6 +102,10 @@ export const PAGE_MODULES = {
   'persistent-pages': z.strictObject({ ...RUN_PARAMS, cases: CaseIds, key: KeyLabel.optional() }),
   'media-element': z.strictObject({ ...RUN_PARAMS, cases: CaseIds }),
   'never-reports': z.strictObject({ ...RUN_PARAMS }),
+  'conformance-access': z.strictObject({ ...RUN_PARAMS, cases: CaseIds }),
+  'conformance-sessions': z.strictObject({ ...RUN_PARAMS, cases: CaseIds }),
+  /** The interface shape harness/idl.ts derives from the spec's WebIDL, and where to look at it from. */
+  'idl-shape': z.strictObject({ ...RUN_PARAMS, shape: IdlShape, context: z.enum(['secure', 'insecure']) }),
 };
 
 export type PageModule = keyof typeof PAGE_MODULES;

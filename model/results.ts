@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { RunRecord } from './record.ts';
 import { BrowserIdentity } from './browser.ts';
-import { VERDICTS } from './verdict.ts';
+import { DIFFERENCES, VERDICTS } from './verdict.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -15,6 +15,12 @@ export const CheckResult = z.object({
   expected: z.string(),
   observed: z.string(),
   spec: z.string().optional(),
+  /** The step of the anchor's algorithm the check reads ("step 5.2"). */
+  step: z.string().optional(),
+  /** Why an advisory check is advisory: where the spec leaves room. */
+  why: z.string().optional(),
+  /** Why the harness could not measure this check here (it then says nothing about the browser). */
+  unmeasured: z.string().optional(),
 });
 
 export const ScenarioResult = z.object({
@@ -24,6 +30,8 @@ export const ScenarioResult = z.object({
   spec: z.array(z.string()),
   verdict: z.enum(VERDICTS),
   reason: z.string(),
+  /** What kind of difference the verdict stands for (null: a plain pass, or a run that failed to run). */
+  difference: z.enum(DIFFERENCES).nullable().default(null),
   expected: z.object({
     verdicts: z.array(z.enum(VERDICTS)),
     reason: z.string().optional(),
@@ -59,6 +67,7 @@ export function countVerdicts(results: { verdict: string }[]): VerdictCounts {
     pass: count('pass'),
     fail: count('fail'),
     unsupported: count('unsupported'),
+    'not-measurable': count('not-measurable'),
     error: count('error'),
     crash: count('crash'),
     timeout: count('timeout'),
@@ -70,6 +79,8 @@ export const VerdictCounts = z.object({
   pass: z.number(),
   fail: z.number(),
   unsupported: z.number(),
+  /** Absent in reports written before the verdict existed. */
+  'not-measurable': z.number().default(0),
   error: z.number(),
   crash: z.number(),
   timeout: z.number(),

@@ -22,7 +22,7 @@ function scenarioSection(s: Scenario): string[] {
   out.push('', '| Case | The page does | Expected | Spec |', '|---|---|---|---|');
   for (const [id, rule] of Object.entries(s.cases)) {
     out.push(
-      `| \`${id}\` | ${cell(rule.does)} | ${cell(describeExpect(rule.expect))}${rule.advisory ? ' (advisory)' : ''} | ${specLink(rule.spec)} |`,
+      `| \`${id}\` | ${cell(rule.does)} | ${cell(describeExpect(rule.expect))}${rule.advisory ? ' (advisory)' : ''} | ${specLink(rule.spec)}${rule.step ? ` ${rule.step}` : ''} |`,
     );
   }
   out.push('');

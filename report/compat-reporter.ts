@@ -135,6 +135,7 @@ export default class CompatReporter implements Reporter {
       spec: scenario.spec,
       verdict: 'error',
       reason: `the test ended without a result: ${(result.error?.message ?? result.status).split('\n')[0]}`,
+      difference: null,
       expected: { verdicts: [] },
       checks: [],
       durationMs: result.duration,

@@ -14,12 +14,25 @@ function table(rows: string[][]): string {
 }
 
 export function formatSummary(reports: CompatReport[], files: string[] = []): string {
-  const header = ['project', 'browser', 'version', 'pass', 'fail', 'unsupported', 'error', 'crash', 'timeout'];
+  const header = [
+    'project',
+    'browser',
+    'version',
+    'pass',
+    'fail',
+    'unsupported',
+    'not-measurable',
+    'error',
+    'crash',
+    'timeout',
+  ];
   const rows = reports.map((r) => [
     r.browser.project,
     r.browser.name,
     r.browser.version,
-    ...(['pass', 'fail', 'unsupported', 'error', 'crash', 'timeout'] as const).map((v) => String(r.summary[v])),
+    ...(['pass', 'fail', 'unsupported', 'not-measurable', 'error', 'crash', 'timeout'] as const).map((v) =>
+      String(r.summary[v]),
+    ),
   ]);
   const notPassing = reports.flatMap((r) =>
     r.scenarios
@@ -29,6 +42,7 @@ export function formatSummary(reports: CompatReport[], files: string[] = []): st
         s.id,
         s.verdict,
         s.expected.verdicts.includes(s.verdict) ? 'expected' : 'UNEXPECTED',
+        s.difference ?? '',
         s.reason.length > 110 ? `${s.reason.slice(0, 109)}…` : s.reason,
       ]),
   );

@@ -24,6 +24,7 @@ const MARK: Record<string, string> = {
   pass: green('✓'),
   fail: yellow('✓'),
   unsupported: dim('–'),
+  'not-measurable': dim('?'),
   error: yellow('✓'),
   crash: yellow('✓'),
   timeout: yellow('✓'),

@@ -3,7 +3,7 @@
 // document can print it, and a browser that throws another error than the spec names fails with
 // the name it threw (error-name drift stays visible in the report).
 import { Timeline, describeSettled, isFulfilled, type Settled } from './timeline.ts';
-import { emptiedOnCloseCheck } from './lifecycle.ts';
+import { emptiedOnCloseCheck, loadAfterRemoveCheck } from './lifecycle.ts';
 import { countWindows, runKeys } from './notes.ts';
 import { sessionOf } from './session-state.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
@@ -64,7 +64,10 @@ export function caseChecks(record: RunRecord, table: CaseTable): { checks: Check
         expected: describeExpect(rule.expect),
         observed: observed[id],
         spec: rule.spec,
+        ...(rule.step ? { step: rule.step } : {}),
         level: rule.advisory || rule.expect === 'record' ? 'advisory' : 'must',
+        ...(rule.advisory ? { why: rule.advisory } : {}),
+        ...(rule.expect === 'record' ? { why: 'the spec leaves the outcome open: recorded as a finding' } : {}),
       }),
     );
   }
@@ -75,7 +78,7 @@ export function caseChecks(record: RunRecord, table: CaseTable): { checks: Check
 export function judgeCases(record: RunRecord, table: CaseTable, more?: TimelineRules): Judgement {
   const { checks, observed } = caseChecks(record, table);
   if (more) checks.push(...TIMELINE_RULES[more](new Timeline(record)));
-  return decide(record, checks, { cases: observed });
+  return decide(record, checks, { findings: { cases: observed } });
 }
 
 /**
@@ -179,7 +182,23 @@ function countRules(t: Timeline): Check[] {
   ];
 }
 
+/** The load() of a destroyed persistent session in a later page (see loadAfterRemoveCheck). */
+function afterDestroyRules(t: Timeline): Check[] {
+  const load = caseCall(t, 'after-destroy-load');
+  const release = caseCall(t, 'after-destroy-release-message');
+  return [
+    loadAfterRemoveCheck({
+      acknowledged: caseCall(t, 'destroy-closed-reason')?.result?.value === 'release-acknowledged',
+      removed: isFulfilled(caseCall(t, 'destroy-remove')),
+      load: observe(load),
+      loadValue: isFulfilled(load) ? load?.result?.value : undefined,
+      releaseAgain: release?.result?.value === 'license-release',
+    }),
+  ];
+}
+
 const TIMELINE_RULES: Record<TimelineRules, (t: Timeline) => Check[]> = {
   'after-close': afterCloseRules,
+  'after-destroy': afterDestroyRules,
   'keystatuseschange-count': countRules,
 };

@@ -205,5 +205,5 @@ export function judgeFault(record: RunRecord, kind: FaultKind | 'none', then: Fa
       spec: '#dom-mediakeysession-close',
     }),
   );
-  return decide(record, checks, findings);
+  return decide(record, checks, { findings });
 }

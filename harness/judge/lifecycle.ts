@@ -7,7 +7,7 @@
 import type { CallEntry, RunRecord } from '../../model/record.ts';
 import { runKeys } from './notes.ts';
 import { messageJson, sessionOf, statusesAre, type SessionModel } from './session-state.ts';
-import { Timeline, describeSettled, describeStatuses, isFulfilled } from './timeline.ts';
+import { Timeline, describeSettled, describeStatuses, isFulfilled, type Settled } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -331,19 +331,7 @@ export function judgePersistentLifecycle(record: RunRecord): Judgement {
       spec: '#dom-mediakeysession-remove',
     }),
   );
-  const released = remove
-    ? [remove.result, ...loaded.keyChanges(remove.call.seq)].find((e) => statusesAre(e, kids, 'released'))
-    : undefined;
-  checks.push(
-    check({
-      id: 'keys-released',
-      title: "remove() marks every key 'released'",
-      ok: !!released,
-      expected: `${kids.length} key(s) released`,
-      observed: released ? 'released' : 'not seen',
-      spec: '#dom-mediakeysession-remove',
-    }),
-  );
+  checks.push(keysReleasedCheck(loaded, remove, kids));
   const releaseMessage = remove ? loaded.message('license-release', remove.call.seq) : undefined;
   checks.push(
     check({
@@ -394,16 +382,78 @@ export function judgePersistentLifecycle(record: RunRecord): Judgement {
     }),
   );
 
+  const acknowledged = closed2?.value === 'release-acknowledged';
   const reload = reloaded.load;
   checks.push(
-    check({
-      id: 'load-after-remove-false',
-      title: 'load(sessionId) after the release resolves false',
-      ok: reload?.result?.value === false,
-      expected: 'resolved with false',
-      observed: describeSettled(reload),
-      spec: '#dom-mediakeysession-load',
+    loadAfterRemoveCheck({
+      acknowledged,
+      removed: isFulfilled(remove),
+      load: describeSettled(reload),
+      loadValue: reload?.result?.value,
+      releaseAgain: reload ? reloaded.message('license-release', reload.call.seq) !== undefined : false,
     }),
   );
   return decide(record, checks);
+}
+
+/**
+ * After remove(): every key 'released' (the generic remove() algorithm) or an emptied key-status map
+ * (the Clear Key section says the map empties); statuses that stay as they were break both.
+ */
+export function keysReleasedCheck(s: SessionModel, remove: Settled | undefined, kids: string[]): Check {
+  const after = remove ? [remove.result, ...s.keyChanges(remove.call.seq)] : [];
+  const released = after.find((e) => statusesAre(e, kids, 'released'));
+  const emptied = after.find((e) => e?.session?.size === 0);
+  const last = after.filter((e) => e?.session).at(-1)?.session?.keyStatuses;
+  return check({
+    id: 'keys-released',
+    title: "remove() marks every key 'released' or empties the key-status map",
+    ok: !!released || !!emptied,
+    expected: `${kids.length} key(s) released, or an empty map (Clear Key)`,
+    observed: released ? 'released' : emptied ? 'map emptied' : `neither: ${JSON.stringify(last ?? {})}`,
+    spec: '#dom-mediakeysession-remove',
+    step: 'step 4.5.1',
+  });
+}
+
+export interface LoadAfterRemove {
+  /** closed resolved with 'release-acknowledged': the record of license destruction is gone. */
+  acknowledged: boolean;
+  /** remove() resolved, so a record of license destruction was stored. */
+  removed: boolean;
+  /** The later load(), described. */
+  load: string;
+  loadValue: unknown;
+  /** A license-release message followed that load. */
+  releaseAgain: boolean;
+}
+
+/**
+ * load() of a removed persistent session. The stored data, with its record of license destruction,
+ * survives until the release is acknowledged: only then does load() resolve false. Before that it
+ * finds the data (true) and, when remove() stored the record, sends the release message again.
+ */
+export function loadAfterRemoveCheck(o: LoadAfterRemove): Check {
+  if (o.acknowledged)
+    return check({
+      id: 'load-after-remove-false',
+      title: 'load(sessionId) after the acknowledged release resolves false',
+      ok: o.loadValue === false,
+      expected: 'resolved with false',
+      observed: o.load,
+      spec: '#dom-mediakeysession-load',
+      step: 'step 8.8.1',
+    });
+  const wantRelease = o.removed;
+  return check({
+    id: 'load-after-remove-false',
+    title: wantRelease
+      ? 'with the release never acknowledged, load(sessionId) still finds the record of destruction and sends the release again'
+      : 'with the release never acknowledged, load(sessionId) still finds the stored session',
+    ok: o.loadValue === true && (!wantRelease || o.releaseAgain),
+    expected: wantRelease ? "resolved with true, then a 'license-release' message" : 'resolved with true',
+    observed: `${o.load}${wantRelease ? (o.releaseAgain ? ", then 'license-release'" : ', no release message') : ''}`,
+    spec: '#dom-mediakeysession-load',
+    step: wantRelease ? 'step 8.8.9' : 'step 8.8.7',
+  });
 }

@@ -157,7 +157,7 @@ export function judgeProbe(record: RunRecord, options: { mandatory: boolean }): 
       }),
     );
   }
-  const judgement = decide(record, checks, findings);
+  const judgement = decide(record, checks, { findings });
   if (judgement.verdict === 'pass' && !anySupported && !options.mandatory) {
     const names = Object.keys(findings.byKeySystem).join(', ');
     const firstError = outcomes[0]?.error ?? '';

@@ -22,6 +22,7 @@ export function assembleResult(
     spec: scenario.spec,
     verdict: judgement.verdict,
     reason: judgement.reason,
+    difference: judgement.difference,
     expected: {
       verdicts: expected.verdicts,
       ...(expected.reason ? { reason: expected.reason } : {}),

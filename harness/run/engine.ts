@@ -11,7 +11,7 @@ import type { RunRecord } from '../../model/record.ts';
 import { assembleResult, type RanScenarioResult } from './assemble.ts';
 import { executeRun, type RunContext } from './execute.ts';
 import { plainPhase, type PhaseRunner } from './phase.ts';
-import { matchesReference, pictureEvidence, type ReferenceFrame } from './picture-check.ts';
+import { chosenFrame, type FrameVia, matchesReference, pictureEvidence, type ReferenceFrame } from './picture-check.ts';
 import { postEvidence } from './server-api.ts';
 import { addTiming, noTime, type RunTiming } from './timing.ts';
 
@@ -61,8 +61,8 @@ export interface ScenarioRunOptions {
 
 export interface ScenarioRun {
   result: RanScenarioResult;
-  /** The photographed frame the picture evidence was made from (picture scenarios whose page held one). */
-  frame: Buffer | null;
+  /** The held frame the picture evidence was made from, and how it was taken (picture scenarios whose page held one). */
+  frame: { png: Buffer; via: FrameVia } | null;
   /** The reference frame it was compared with, if any. */
   reference: ReferenceFrame | null;
   /** Where this scenario's time went, reference run included when this scenario photographed it. */
@@ -100,12 +100,14 @@ export class RunEngine {
       const waitMs = this.#options.recordWaitMs ?? RECORD_WAIT_MS;
       this.#references.set(
         id,
-        executeRun(this.#context(plainPhase), { scenario: this.#findScenario(id)!, waitMs, photograph: true }).then(
-          (r) => {
-            addTiming(timing, r.timing);
-            return r.frame ? { runId: r.runId, png: r.frame } : null;
-          },
-        ),
+        executeRun(this.#context(plainPhase), {
+          scenario: this.#findScenario(id)!,
+          waitMs,
+          photograph: { always: true },
+        }).then((r) => {
+          addTiming(timing, r.timing);
+          return r.frames ? { runId: r.runId, ...r.frames } : null;
+        }),
       );
     }
     return this.#references.get(id)!;
@@ -117,7 +119,7 @@ export class RunEngine {
     const { baseURL, browser, expectations } = this.#options;
     const started = this.#now();
     const timing = noTime();
-    // The reference frame comes first, so a matching first shot of this run can be accepted at once.
+    // The reference frame comes first: it is the clear rendition's frame in this same browser.
     const refId = scenario.picture?.referenceScenario ?? null;
     if (refId && !this.#findScenario(refId)) throw new Error(`${scenario.id}: unknown reference scenario ${refId}`);
     const reference = refId ? await phase(`reference frame of ${refId}`, () => this.#reference(refId, timing)) : null;
@@ -125,12 +127,12 @@ export class RunEngine {
     const run = await executeRun(this.#context(phase), {
       scenario,
       waitMs,
-      photograph: !!scenario.picture,
-      accept: matchesReference(reference),
+      // A reference scenario photographs as its own reference runs do, so both methods are on record.
+      photograph: scenario.picture ? { always: !refId, accept: matchesReference(reference) } : false,
     });
     addTiming(timing, run.timing);
     let record = run.record;
-    const frame = scenario.picture ? run.frame : null;
+    const frame = scenario.picture && run.frames ? chosenFrame(run.frames) : null;
     if (frame) {
       record = await phase('post the picture evidence', () =>
         postEvidence(baseURL, run.runId, pictureEvidence(frame, refId, reference)),

@@ -1,9 +1,12 @@
 // One run of one scenario in a browser: register it with the server, start it in a runner page, wait
-// for the joined record (saying crash or timeout when the page is lost), photograph a held frame.
+// for the joined record (saying crash or timeout when the page is lost), take the frame the page held.
 import type { BrowserSession } from '../browsers/session.ts';
 import type { Scenario } from '../scenario.ts';
 import type { Evidence, RunRecord } from '../../model/record.ts';
 import type { PhaseRunner } from './phase.ts';
+import { pictureNote } from '../judge/notes.ts';
+import { Timeline } from '../judge/timeline.ts';
+import { type HeldFrames, isBlank } from './picture-check.ts';
 import { postEvidence, readRecord, registerRun, waitForRecord } from './server-api.ts';
 import { stableShot } from './stable-shot.ts';
 import { inPageMs, type RunTiming } from './timing.ts';
@@ -22,24 +25,25 @@ export interface RunRequest {
   scenario: Pick<Scenario, 'id' | 'isolation'>;
   /** How long the page may take to report its timeline before the run counts as hung. */
   waitMs: number;
-  /** Photograph the <video> when the page says it holds the frame ('picture-ready'). */
-  photograph: boolean;
-  /** A shot this accepts needs no steadiness wait (see stableShot). */
-  accept?: (png: Buffer) => boolean;
+  /**
+   * Take the frame the page held ('picture-ready'): its own canvas drawing and, when that is blank or
+   * missing (or `always`, for reference frames), a photograph of the element.
+   */
+  photograph: false | { always: boolean; accept?: (png: Buffer) => boolean };
 }
 
 export interface CompletedRun {
   runId: string;
   record: RunRecord;
-  /** The photographed <video> frame, when the page paused on one. */
-  frame: Buffer | null;
+  /** The held <video> frame by each method used; null when the scenario takes no picture or never held one. */
+  frames: HeldFrames | null;
   timing: RunTiming;
 }
 
 /** Registers a run, opens the runner, waits for the page's timeline, and photographs a held frame. */
 export async function executeRun(ctx: RunContext, request: RunRequest): Promise<CompletedRun> {
   const { baseURL, browser, phase, now } = ctx;
-  const { scenario, waitMs, photograph, accept } = request;
+  const { scenario, waitMs, photograph } = request;
   const began = now();
   const runId = await phase('register the run', () =>
     registerRun(baseURL, { scenario: scenario.id, project: browser.identity.project, params: ctx.params }),
@@ -79,12 +83,25 @@ export async function executeRun(ctx: RunContext, request: RunRequest): Promise<
     const reported = now();
     timing.inPageMs = inPageMs(record);
     timing.reportMs = Math.max(0, reported - started - inPageMs(record));
-    const ready = record.page?.entries.some((e) => e.type === 'note' && e.name === 'picture-ready');
-    const frame = photograph && ready ? await phase('photograph the frame', () => stableShot(page, accept)) : null;
+    const ready = !!record.page && !!pictureNote(new Timeline(record)).ready;
+    let frames: HeldFrames | null = null;
+    if (photograph && ready) {
+      const canvas = heldFrame(record);
+      const shoot = photograph.always || !canvas || isBlank(canvas);
+      const screenshot = shoot ? await phase('photograph the frame', () => stableShot(page, photograph.accept)) : null;
+      frames = { canvas, screenshot };
+    }
     timing.pictureMs = now() - reported;
     clean = !lost && finishedInTime;
-    return { runId, record, frame, timing };
+    return { runId, record, frames, timing };
   } finally {
     await page.close({ clean });
   }
+}
+
+/** The frame the page drew onto a canvas when it held the picture, if it could. */
+export function heldFrame(record: RunRecord): Buffer | null {
+  if (!record.page) return null;
+  const capture = pictureNote(new Timeline(record)).ready?.data.capture;
+  return capture?.via === 'canvas' ? Buffer.from(capture.png, 'base64') : null;
 }

@@ -194,17 +194,28 @@ export class VideoHandle {
   }
 
   /**
-   * Pauses on the 1 s keyframe and records 'picture-ready': the test then photographs the element.
+   * Pauses on the 1 s keyframe, draws the presented frame onto a canvas and records 'picture-ready'
+   * with it: the harness compares that frame with the clear rendition's. Drawing in the page reads
+   * the decoded frame itself, whatever drives the browser (a screenshot of <video> can be black, as
+   * WebKitGTK's under Xvfb through WebDriver) and whatever the compositor still shows.
    * @param {number} [at]
    */
   async holdFrame(at = 1.0) {
     const v = this.video;
     /** @param {number} ms */
     const timeout = (ms) => new Promise((r) => setTimeout(() => r('timeout'), ms));
+    /** @type {import('../../model/page-data.ts').FrameCapture | null} */
+    let capture = null;
     /** @returns {Promise<number | 'unsupported'>} */
     const nextFrame = () =>
       typeof v.requestVideoFrameCallback === 'function'
-        ? new Promise((resolve) => v.requestVideoFrameCallback((_now, meta) => resolve(meta.mediaTime)))
+        ? new Promise((resolve) =>
+            v.requestVideoFrameCallback((_now, meta) => {
+              // Inside the callback the element paints exactly the frame being presented.
+              if (Math.abs(meta.mediaTime - at) <= 0.02) capture = captureFrame(v);
+              resolve(meta.mediaTime);
+            }),
+          )
         : Promise.resolve('unsupported');
     v.pause();
     // 'seeked' does not promise the new frame is on screen, and a frame of the interrupted playback can
@@ -214,6 +225,7 @@ export class VideoHandle {
     let ok = false;
     /** @type {number | null} */
     let mediaTime = null;
+    let frameCallbacks = true;
     for (let pass = 0; pass < 2; pass++) {
       let presented = nextFrame();
       const seeked = new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
@@ -221,6 +233,7 @@ export class VideoHandle {
       ok = (await Promise.race([seeked.then(() => true), timeout(3000)])) === true;
       for (let i = 0; i < 5; i++) {
         const t = await Promise.race([presented, timeout(400)]);
+        if (t === 'unsupported') frameCallbacks = false;
         if (t === 'timeout' || t === 'unsupported') break;
         mediaTime = t;
         if (Math.abs(t - at) <= 0.02) break;
@@ -229,11 +242,37 @@ export class VideoHandle {
       if (pass === 0) await timeout(100);
     }
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // Without frame callbacks (or when none came at `at`), the paused element after seeked is the
+    // best there is: its current frame is the one at currentTime.
+    if (!capture && ok) capture = captureFrame(v, frameCallbacks ? null : 'no requestVideoFrameCallback');
     this.rec.note(this.label, ok ? 'picture-ready' : 'picture-not-ready', {
       selector: 'video',
       presentedMediaTime: mediaTime,
       state: videoState(v),
+      capture: capture ?? { via: 'none', why: 'no frame was presented at the hold time' },
     });
+  }
+}
+
+/**
+ * The element's current frame as a PNG (base64), drawn at its intrinsic size, or why it could not be.
+ * @param {HTMLVideoElement} v
+ * @param {string | null} [fallbackWhy] recorded with a frame drawn outside a frame callback
+ * @returns {import('../../model/page-data.ts').FrameCapture}
+ */
+function captureFrame(v, fallbackWhy = null) {
+  try {
+    if (!v.videoWidth || !v.videoHeight) return { via: 'none', why: 'the element has no video size yet' };
+    const canvas = document.createElement('canvas');
+    canvas.width = v.videoWidth;
+    canvas.height = v.videoHeight;
+    const context = canvas.getContext('2d');
+    if (!context) return { via: 'none', why: 'no 2d canvas context' };
+    context.drawImage(v, 0, 0);
+    const png = canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+    return { via: 'canvas', png, ...(fallbackWhy ? { note: fallbackWhy } : {}) };
+  } catch (error) {
+    return { via: 'none', why: `drawing the video onto a canvas failed: ${String(error)}` };
   }
 }
 

@@ -129,6 +129,8 @@ const TEST_STATUS: Record<Verdict, TestStatus> = {
   pass: 'OK',
   fail: 'OK', // the harness ran; the failing rules are FAIL subtests, as in WPT
   unsupported: 'PRECONDITION_FAILED',
+  // The harness could not observe it here: like a missing precondition, it says nothing about the browser.
+  'not-measurable': 'PRECONDITION_FAILED',
   error: 'ERROR',
   timeout: 'TIMEOUT',
   crash: 'CRASH',

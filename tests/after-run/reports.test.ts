@@ -142,6 +142,7 @@ test('the exports this run wrote pass the rules of their ecosystems and agree wi
     pass: 'OK',
     fail: 'OK',
     unsupported: 'PRECONDITION_FAILED',
+    'not-measurable': 'PRECONDITION_FAILED',
     error: 'ERROR',
     timeout: 'TIMEOUT',
     crash: 'CRASH',

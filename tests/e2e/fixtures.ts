@@ -52,11 +52,12 @@ const boxedStep: PhaseRunner = (title, body) => base.step(title, body, { box: tr
 async function attachFrames(testInfo: TestInfo, run: ScenarioRun): Promise<void> {
   if (!run.frame) return;
   const framePath = testInfo.outputPath('frame.png');
-  await writeFile(framePath, run.frame);
+  await writeFile(framePath, run.frame.png);
   await testInfo.attach('frame.png', { path: framePath, contentType: 'image/png' });
-  if (run.reference) {
+  const referencePng = run.reference?.[run.frame.via];
+  if (referencePng) {
     const refPath = testInfo.outputPath('reference-frame.png');
-    await writeFile(refPath, run.reference.png);
+    await writeFile(refPath, referencePng);
     await testInfo.attach('reference-frame.png', { path: refPath, contentType: 'image/png' });
   }
 }

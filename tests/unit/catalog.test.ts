@@ -174,9 +174,9 @@ test('the catalog is data: plain JSON values, rules named rather than held, page
       `${s.id}: not plain data (a function, undefined or a class instance)`,
     );
     assert.deepEqual(checkPageParams(s.page.module, s.page.params), [], `${s.id}: page parameters`);
-    if (s.rules.by === 'cases')
+    if (s.rules.by === 'cases' || s.rules.by === 'conformance')
       assert.ok(
-        s.cases && Object.keys(s.cases).length + (s.rules.more ? 1 : 0) > 0,
+        s.cases && Object.keys(s.cases).length + (s.rules.by === 'cases' ? (s.rules.more ? 1 : 0) : 0) > 0,
         `${s.id}: a case-table scenario with nothing to judge`,
       );
     else assert.equal(s.cases, undefined, `${s.id}: a case table its rules would not read`);

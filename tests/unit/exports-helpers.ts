@@ -103,6 +103,7 @@ export function judged(record: RunRecord, project: string, browser: CompatReport
     spec: scenario.spec,
     verdict: j.verdict,
     reason: j.reason,
+    difference: j.difference,
     expected: { verdicts: exp.verdicts, ...(exp.reason ? { reason: exp.reason } : {}) },
     checks: j.checks,
     ...(j.findings ? { findings: j.findings } : {}),

@@ -19,6 +19,7 @@ function expectationProblems(report: CompatReport, wpt: WptReport): string[] {
     pass: 'OK',
     fail: 'OK',
     unsupported: 'PRECONDITION_FAILED',
+    'not-measurable': 'PRECONDITION_FAILED',
     error: 'ERROR',
     timeout: 'TIMEOUT',
     crash: 'CRASH',

@@ -96,7 +96,7 @@ export function syntheticReport(
     },
     environment: { os: 'x', node: 'v20', ci: false },
     run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
-    summary: { pass: 0, fail: 0, unsupported: 0, error: 0, crash: 0, timeout: 0, total: scenarios.length },
+    summary: { pass: 0, fail: 0, unsupported: 0, 'not-measurable': 0, error: 0, crash: 0, timeout: 0, total: scenarios.length },
     scenarios: scenarios.map((s) => ({
       id: s.id,
       title: s.title ?? s.id,
@@ -104,6 +104,7 @@ export function syntheticReport(
       spec: s.spec ?? ['#x'],
       verdict: s.verdict,
       reason: `observed ${s.verdict}`,
+      difference: null,
       expected: { verdicts: s.expected ?? ['pass'] },
       checks: [],
       durationMs: 1,

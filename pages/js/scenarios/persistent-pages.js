@@ -88,7 +88,16 @@ export async function run(h, { cases, key = 'key-1' }) {
     const loaded = await h.case(`${id}-load`, s.label, 'load', [sessionId], () => s.session.load(sessionId), {
       snapshot: () => s.snapshot(),
     });
-    return { page, s, loaded: loaded.ok && loaded.value === true };
+    const found = loaded.ok && loaded.value === true;
+    if (found && id === 'after-destroy') {
+      // A destruction not yet acknowledged leaves the record of it stored: loading it sends the
+      // release message again.
+      const release = await s.nextMessage({ optional: true, timeoutMs: 3000 });
+      await h.fact(`${id}-release-message`, s.label, 'messageType after load()', () =>
+        release ? release.entry.data.messageType : 'none',
+      );
+    }
+    return { page, s, loaded: found };
   }
 
   /**

@@ -55,6 +55,14 @@ export async function run(h, { cases, needs = [] }) {
     };
   /**
    * @param {string} id
+   * @param {string} minHdcpVersion
+   */
+  const statusForPolicy = (id, minHdcpVersion) => () =>
+    h.case(id, 'mediaKeys', 'getStatusForPolicy', [{ minHdcpVersion }], () =>
+      mediaKeys.getStatusForPolicy({ minHdcpVersion }),
+    );
+  /**
+   * @param {string} id
    * @param {any} response
    */
   const update = (id, response) => async () => {
@@ -191,14 +199,14 @@ export async function run(h, { cases, needs = [] }) {
       h.case('status-for-policy-no-members', 'mediaKeys', 'getStatusForPolicy', [{}], () =>
         mediaKeys.getStatusForPolicy({}),
       ),
-    'status-for-policy-hdcp-1.0': () =>
-      h.case('status-for-policy-hdcp-1.0', 'mediaKeys', 'getStatusForPolicy', [{ minHdcpVersion: '1.0' }], () =>
-        mediaKeys.getStatusForPolicy({ minHdcpVersion: '1.0' }),
-      ),
-    'status-for-policy-hdcp-empty': () =>
-      h.case('status-for-policy-hdcp-empty', 'mediaKeys', 'getStatusForPolicy', [{ minHdcpVersion: '' }], () =>
-        mediaKeys.getStatusForPolicy({ minHdcpVersion: '' }),
-      ),
+    'status-for-policy-hdcp-1.0': statusForPolicy('status-for-policy-hdcp-1.0', '1.0'),
+    'status-for-policy-hdcp-empty': statusForPolicy('status-for-policy-hdcp-empty', ''),
+    ...Object.fromEntries(
+      ['1.1', '1.2', '1.3', '1.4', '2.0', '2.1', '2.2', '2.3'].map((v) => [
+        `status-for-policy-hdcp-${v}`,
+        statusForPolicy(`status-for-policy-hdcp-${v}`, v),
+      ]),
+    ),
     'server-certificate': () =>
       h.case('server-certificate', 'mediaKeys', 'setServerCertificate', [new Uint8Array([1, 2, 3, 4])], () =>
         mediaKeys.setServerCertificate(new Uint8Array([1, 2, 3, 4])),
