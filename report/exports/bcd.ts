@@ -35,8 +35,13 @@
 // about statements: real releases, flags only where the browser takes them, no false in an array, nothing
 // but notes beside a false. Two lint rules the export does not meet, on purpose: ranged "≤N" only for
 // releases over two years old (the harness tests current releases, and "≤N" is the honest form of "works
-// in N"; exact first versions come from the collector route), and a statement for every major browser
-// (a run covers the browsers it has).
+// in N" when N is the oldest release tested), and a statement for every major browser (a run covers the
+// browsers it has).
+//
+// Versions from a sweep (several tested releases of one BCD browser, e.g. Chromium 92…156): version_added
+// is exact ("110") when an older tested release (92) lacked the feature and this one has it, "≤oldest"
+// otherwise; version_removed likewise (the first tested release that lacks it after support). The notes
+// name the tested release that bounds each change: the change happened after it, by the one named.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -296,7 +301,7 @@ export const BEHAVIOURS: {
 
 const CLEAR_KEY = 'org.w3.clearkey';
 const KEY_SYSTEM_SPEC = ['#get-supported-configuration'];
-const HARNESS_TROUBLE = new Set(['error', 'timeout', 'crash']);
+const HARNESS_TROUBLE = new Set(['error', 'timeout', 'crash', 'not-measurable']);
 
 function note(s: ScenarioResult, text: string = s.reason): string {
   return `eme-compat ${s.id}: ${text}`;
@@ -508,29 +513,67 @@ function notesValue(notes: string[]): Pick<SimpleStatement, 'notes'> {
   return unique.length === 0 ? {} : unique.length === 1 ? { notes: unique[0]! } : { notes: unique };
 }
 
+/** The tested releases of one BCD browser, oldest first, each supported when any of its builds supports the feature. */
+function byRelease(
+  results: { target: BcdTarget; feature: FeatureResult }[],
+): { release: string; label: string; supported: boolean; results: { target: BcdTarget; feature: FeatureResult }[] }[] {
+  const releases = new Map<string, { target: BcdTarget; feature: FeatureResult }[]>();
+  for (const x of results.filter((r) => r.feature.result !== null))
+    releases.set(x.target.release, [...(releases.get(x.target.release) ?? []), x]);
+  return [...releases.entries()]
+    .sort(([a], [b]) => compareVersions(a, b))
+    .map(([release, list]) => {
+      const supporting = list.filter((x) => x.feature.result === true);
+      return {
+        release,
+        label: (supporting[0] ?? list[0]!).target.label,
+        supported: supporting.length > 0,
+        results: supporting.length ? supporting : list,
+      };
+    });
+}
+
 /**
- * One statement from the results of several builds of one BCD browser with the same flags. Support is
- * "≤N" with N the oldest tested release that supports it: supported in N, maybe earlier (only N was
- * tested, so never "since N"). Partial when the newest supporting build is partial.
+ * One statement from the results of several builds (tested releases) of one BCD browser with the same
+ * flags, for the newest stretch of releases that support the feature:
+ * - version_added: the first release of that stretch when an older tested release lacked the feature (the
+ *   change happened after that older release, by that one); "≤N" when the oldest tested release N already
+ *   supports it (supported in N, maybe earlier: nothing older was tested);
+ * - version_removed: likewise, the first tested release after the stretch that lacks it.
+ * Partial when the newest supporting build is partial. Notes name the tested releases that bound a change.
  */
 function statement(results: { target: BcdTarget; feature: FeatureResult }[], flags: BcdFlag[]): SimpleStatement | null {
-  const known = results
-    .filter((x) => x.feature.result !== null)
-    .sort((a, b) => compareVersions(a.target.release, b.target.release));
-  if (!known.length) return null;
-  const yes = known.filter((x) => x.feature.result === true);
+  const releases = byRelease(results);
+  if (!releases.length) return null;
   const flagPart = flags.length ? { flags } : {};
-  if (!yes.length) return { version_added: false, ...flagPart, ...notesValue(known.flatMap((x) => x.feature.notes)) };
-  const newest = yes.at(-1)!;
-  const later = known.filter(
-    (x) => x.feature.result === false && compareVersions(x.target.release, yes[0]!.target.release) > 0,
-  );
+  const notesOf = (r: (typeof releases)[number]) => [...new Set(r.results.flatMap((x) => x.feature.notes))];
+  const last = releases.findLastIndex((r) => r.supported);
+  if (last < 0) return { version_added: false, ...flagPart, ...notesValue(releases.flatMap(notesOf)) };
+  let first = last;
+  while (first > 0 && releases[first - 1]!.supported) first--;
+  const newest = releases[last]!.results.at(-1)!;
+  const before = first > 0 ? releases[first - 1]! : null;
+  const after = last < releases.length - 1 ? releases[last + 1]! : null;
+  const earlier = releases.slice(0, first).filter((r) => r.supported);
   const notes = [
     ...newest.feature.partial,
-    ...later.map((x) => `Not supported in ${x.target.label}: ${x.feature.notes.join('; ') || 'see the report'}`),
+    ...(before
+      ? [
+          `Not supported in the tested release ${before.release} (${before.label}): ${notesOf(before).join('; ') || 'see the report'}`,
+        ]
+      : []),
+    ...(after
+      ? [
+          `Not supported in the tested release ${after.release} (${after.label}): ${notesOf(after).join('; ') || 'see the report'}`,
+        ]
+      : []),
+    ...(earlier.length
+      ? [`Also supported in the older tested release(s) ${earlier.map((r) => r.release).join(', ')}`]
+      : []),
   ];
   return {
-    version_added: `≤${yes[0]!.target.release}`,
+    version_added: before ? releases[first]!.release : `≤${releases[first]!.release}`,
+    ...(after ? { version_removed: after.release } : {}),
     ...flagPart,
     ...(newest.feature.partial.length ? { partial_implementation: true as const } : {}),
     ...notesValue(notes),
@@ -665,7 +708,11 @@ const Compat = z.strictObject({
 export interface BcdRules {
   /** BCD's browsers (ids and releases): support keys must be ids, versions real releases of that browser. */
   browsers: BcdBrowsers;
-  /** Versions must be ranged ("≤N"): a harness that tested one release never knows the first one. Default true. */
+  /**
+   * version_added must be ranged ("≤N") unless its notes name an older tested release that lacked the
+   * feature ("Not supported in the tested release M …", M older): one tested release never tells the first
+   * one. Default true.
+   */
   requireRanged?: boolean;
 }
 
@@ -678,7 +725,7 @@ export function bcdProblems(data: unknown, rules: BcdRules): string[] {
   if (top.length !== 1)
     problems.push(`a BCD file has exactly one top-level key; found ${top.length}: ${top.join(', ') || 'none'}`);
 
-  const checkVersion = (where: string, browser: string, field: string, v: unknown) => {
+  const checkVersion = (where: string, browser: string, field: string, v: unknown, notes: string[] = []) => {
     if (typeof v !== 'string') return;
     const releases = rules.browsers[browser]?.releases ?? {};
     if (v === 'preview') {
@@ -688,7 +735,12 @@ export function bcdProblems(data: unknown, rules: BcdRules): string[] {
     const bare = v.replace(/^≤/, '');
     if (!releases[bare])
       problems.push(`${where}: ${field} ${JSON.stringify(v)} is not a release of ${browser} in BCD's data`);
-    if (requireRanged && field === 'version_added' && !v.startsWith('≤'))
+    // An exact version is known when the notes name an older tested release that lacked the feature.
+    const bounded = notes.some((n) => {
+      const older = /^Not supported in the tested release (\d+(?:\.\d+)*) /.exec(n);
+      return older !== null && compareVersions(older[1]!, bare) < 0;
+    });
+    if (requireRanged && field === 'version_added' && !v.startsWith('≤') && !bounded)
       problems.push(
         `${where}: version_added ${JSON.stringify(v)} claims support since that release; only "≤${bare}" (supported in ${bare}, maybe earlier) is known`,
       );
@@ -731,7 +783,7 @@ export function bcdProblems(data: unknown, rules: BcdRules): string[] {
               problems.push(`${at}: says no support but has ${extra.join(', ')}, which suggest support`);
             if (s.version_last !== undefined)
               problems.push(`${at}: version_last is generated by BCD's build, never written by hand`);
-            checkVersion(at, browser, 'version_added', s.version_added);
+            checkVersion(at, browser, 'version_added', s.version_added, [s.notes ?? []].flat());
             checkVersion(at, browser, 'version_removed', s.version_removed);
             if (s.flags && !rules.browsers[browser]!.accepts_flags) problems.push(`${at}: ${browser} takes no flags`);
           }

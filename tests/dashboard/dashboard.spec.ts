@@ -1,128 +1,230 @@
-// Opens the generated dashboard in a real browser and checks what it shows against the data it was
-// built from: every grid cell, the per-group counts, a cell's history, and a run diff.
-import { expect, test } from '@playwright/test';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
-import { buildDashboard, readHistory } from '../../report/dashboard.ts';
+// Opens the generated dashboard in a real browser and checks what it shows against the data it was built
+// from: a synthetic multi-version history (version columns in numeric order, a "changed in" marker, the
+// drill-down with its Mermaid diagram, state in the URL, a run diff, a pruned run), and the site
+// `eme-compat dashboard` built from the real results history (every cell, the per-group counts).
+import { expect, type Page, test } from '@playwright/test';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunIndex } from '../../report/compat-reporter.ts';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildDashboard, dashboardData, readStore } from '../../report/dashboard.ts';
+import { renderBrowserReport, renderCrossBrowser } from '../../report/html.ts';
+import { applyRetention } from '../../report/store/store.ts';
+import { buildKey } from '../../report/store/summary.ts';
+import type { RunIndex } from '../../report/run-index.ts';
+import type { CompatReport } from '../../model/results.ts';
 import type { Verdict } from '../../model/verdict.ts';
-import { syntheticReport } from '../unit/helpers.ts';
+import { fixtureRecord, syntheticReport } from '../unit/helpers.ts';
 
-const site = pathToFileURL(resolve('out/dashboard/index.html')).href;
-const { data } = readHistory(process.env['EME_RESULTS_DIR'] ?? 'results');
-/** The run the dashboard opens on: the latest full one, else the latest. */
-const shown = () => data.runs.findLast((r) => r.scope === 'full') ?? data.runs.at(-1)!;
+const A = 'lifecycle.temporary.keyids';
+const B = 'session.keystatuseschange-count';
 
-/** A stored run folder as the reporter writes it, with only the fields the dashboard reads filled in. */
-function storeRun(
-  results: string,
-  folder: string,
-  index: Partial<RunIndex>,
-  reports: { project: string; cells: Record<string, [Verdict, Verdict[]]> }[],
-): void {
+type Build = { project: string; engine: string; version: string };
+const CHROMIUM: Build[] = [
+  { project: 'chromium@119', engine: 'chromium', version: '119.0.6045.0' },
+  { project: 'chromium@92', engine: 'chromium', version: '92.0.4512.0' },
+  { project: 'chromium@110', engine: 'chromium', version: '110.0.5478.0' },
+];
+const FIREFOX: Build[] = [
+  { project: 'firefox-esr@140', engine: 'firefox', version: '140.12.0' },
+  { project: 'firefox', engine: 'firefox', version: '153.8.0' },
+];
+const keyOf = (b: Build) => buildKey(syntheticReport(b.project, [], { engine: b.engine, version: b.version }).browser);
+
+/** A stored run folder as the reporter and the history write it (full reports + index.json). */
+function storeRun(results: string, folder: string, index: Partial<RunIndex>, reports: CompatReport[]): void {
   const dir = join(results, folder);
   mkdirSync(dir, { recursive: true });
-  const files = reports.map(({ project, cells }) => {
-    const scenarios = Object.entries(cells).map(([id, [verdict, expected]]) => ({ id, verdict, expected, spec: [] }));
-    const report = syntheticReport(project, scenarios, { version: '1.0' });
-    report.run.startedAt = folder;
-    writeFileSync(join(dir, `${project}.json`), JSON.stringify(report));
-    return `${project}.json`;
+  const files = reports.map((r) => {
+    r.run.startedAt = folder;
+    const file = `${r.browser.project}-${r.browser.version}.json`;
+    writeFileSync(join(dir, file), JSON.stringify(r));
+    writeFileSync(join(dir, file.replace(/\.json$/, '.html')), renderBrowserReport(r));
+    return file;
   });
+  writeFileSync(join(dir, 'cross-browser.html'), renderCrossBrowser(reports));
   writeFileSync(
     join(dir, 'index.json'),
     JSON.stringify({ generatedAt: '', startedAt: folder, status: 'passed', reports: files, ...index }),
   );
 }
 
-test('opens on the latest full run, labels a partial one, and a diff counts one-sided scenarios and expectedness', async ({
-  page,
-}) => {
+function report(b: Build, cells: Record<string, [Verdict, Verdict[]]>): CompatReport {
+  const r = syntheticReport(
+    b.project,
+    Object.entries(cells).map(([id, [verdict, expected]]) => ({ id, verdict, expected })),
+    { engine: b.engine, name: b.engine, version: b.version, label: b.project },
+  );
+  for (const s of r.scenarios) {
+    s.checks = [
+      {
+        id: 'closed-by-application',
+        title: "closed resolves with 'closed-by-application'",
+        level: 'must',
+        ok: s.verdict === 'pass',
+        expected: 'closed-by-application',
+        observed: s.verdict === 'pass' ? 'closed-by-application' : 'not seen',
+        spec: '#session-closed',
+      },
+    ];
+  }
+  return r;
+}
+
+/** Two runs of a sweep: Chromium 92 fails A where 110 and 119 pass; Firefox 153 misses a keystatuseschange 140 has. */
+function syntheticHistory(): { results: string; site: string } {
   const results = mkdtempSync(join(tmpdir(), 'eme-history-'));
-  const out = mkdtempSync(join(tmpdir(), 'eme-site-'));
-  const [a, b] = ['lifecycle.temporary.keyids', 'lifecycle.temporary.cenc'];
+  const site = mkdtempSync(join(tmpdir(), 'eme-site-'));
+  const sweep = (a92: Verdict) => [
+    report(CHROMIUM[0]!, { [A]: ['pass', ['pass']], [B]: ['pass', ['pass']] }),
+    report(CHROMIUM[1]!, { [A]: [a92, ['pass']], [B]: ['pass', ['pass']] }),
+    report(CHROMIUM[2]!, { [A]: ['pass', ['pass']], [B]: ['pass', ['pass']] }),
+    report(FIREFOX[0]!, { [A]: ['pass', ['pass']], [B]: ['pass', ['pass']] }),
+    report(FIREFOX[1]!, { [A]: ['pass', ['pass']], [B]: ['pass', ['pass']] }),
+  ];
+  const first = sweep('pass');
+  storeRun(results, '2026-01-01T00-00-00-000Z', { scope: 'full', gaps: [] }, first);
+  const second = sweep('fail');
+  // Firefox 140 and 153 record different keystatuseschange-count sequences (153 misses the second event).
+  second[3]!.scenarios[1]!.record = fixtureRecord('chromium-keystatuseschange-count');
+  second[4]!.scenarios[1]!.record = fixtureRecord('firefox-keystatuseschange-count');
   storeRun(
     results,
-    '2026-01-01T00-00-00-000Z',
+    '2026-01-02T00-00-00-000Z',
     { scope: 'full', gaps: [], git: { commit: 'abcdef1234567', branch: 'main', dirty: false } },
-    [
-      { project: 'chromium', cells: { [a]: ['pass', ['pass']], [b]: ['pass', ['pass']] } },
-      { project: 'firefox', cells: { [a]: ['fail', ['fail']] } },
-    ],
+    second,
   );
-  storeRun(results, '2026-01-02T00-00-00-000Z', { scope: 'partial', gaps: ['selection: grep keyids'] }, [
-    { project: 'chromium', cells: { [a]: ['fail', ['pass']] } },
-  ]);
-  buildDashboard(results, out);
-  await page.goto(pathToFileURL(join(out, 'index.html')).href);
-  await expect(page.locator('#run')).toHaveValue('0');
-  await expect(page.locator('#run option').nth(0)).toHaveText(/abcdef1 \(main\)$/);
-  await expect(page.locator('#run option').nth(1)).toHaveText(/· partial$/);
-  await expect(page.locator('#partial')).toHaveCount(0);
-  await page.selectOption('#run', '1');
-  await expect(page.locator('#partial')).toHaveText('Partial run: selection: grep keyids');
-  await page.selectOption('#compare', '0');
+  // The first run's full reports are pruned: only its summary stays, and the dashboard still draws it.
+  assert(applyRetention(results, { count: 1, maxAgeDays: null }).length === 1, 'one run pruned');
+  const built = buildDashboard(results, site);
+  assert(built.runs === 2 && built.skipped.length === 0, JSON.stringify(built));
+  return { results, site };
+}
+
+function assert(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
+}
+
+const hashOf = (page: Page) => page.evaluate(() => location.hash);
+
+test('versions as columns in numeric order, a changed-in marker, the drill-down with its sequence diagram, state in the URL', async ({
+  page,
+}) => {
+  const { site } = syntheticHistory();
+  const url = pathToFileURL(join(site, 'index.html')).href;
+  await page.goto(url);
+  // Per engine, the tested versions as columns, ordered numerically (92 before 110, not after it).
+  const chromiumKeys = [CHROMIUM[1]!, CHROMIUM[2]!, CHROMIUM[0]!].map(keyOf);
+  const columns = page.locator('#grid th[data-column]');
+  await expect(columns).toHaveText(['92.0.4512.0', '110.0.5478.0', '119.0.6045.0', '140.12.0', '153.8.0']);
+  await expect(page.locator('#grid th.lane')).toHaveText(['chromium', 'firefox']);
+  // Latest verdicts: 92 fails A (unexpected), 110 passes: changed in 110; nothing changed at 119.
+  await expect(page.locator(`[data-cell="${A}|${chromiumKeys[0]}"]`)).toHaveClass(/fail unexpected/);
+  const marker = page.locator(`[data-changed="${A}|${chromiumKeys[1]}"]`);
+  await expect(marker).toHaveText('changed in 110');
+  await expect(marker).toHaveAttribute('title', /^fail → pass \(from 92\.0\.4512\.0 to 110\.0\.5478\.0\)$/);
+  await expect(page.locator(`[data-changed="${A}|${chromiumKeys[2]}"]`)).toHaveCount(0);
+  // The recorded sequence changed between Firefox 140 and 153 with the same verdict.
+  const firefox153 = keyOf(FIREFOX[1]!);
+  await expect(page.locator(`[data-changed="${B}|${firefox153}"]`)).toHaveText('changed in 153');
+  await expect(page.locator(`[data-changed="${B}|${firefox153}"]`)).toHaveAttribute(
+    'title',
+    /^recorded sequence changed/,
+  );
+  // The verdict-history strip: two runs, 92 passed then failed.
+  await expect(page.locator(`[data-strip="${A}|${chromiumKeys[0]}"] i`)).toHaveClass(['pass', 'fail']);
+  await expect(page.locator('#legend')).toContainText('not the expected verdict');
+  // Pass ratio per group and engine: chromium has 5 of 6 cells passing in group C.
+  await expect(page.locator('[data-ratio="C|chromium"]')).toHaveText('83% (5/6)');
+
+  // The drill-down, beside the grid.
+  await page.locator(`[data-cell="${B}|${firefox153}"]`).click();
+  const detail = page.locator('#detail');
+  await expect(detail).toBeVisible();
+  await expect(detail.locator('#detail-title')).toHaveText(B);
+  await expect(detail.locator('#detail-changed')).toContainText('changed in 153: recorded sequence changed');
+  await expect(detail.locator('#detail-rules a')).toHaveAttribute(
+    'href',
+    'https://w3c.github.io/encrypted-media/#session-closed',
+  );
+  // The recorded sequence as a Mermaid diagram, drawn offline from vendor/mermaid.min.js.
+  const svg = detail.locator('#diagram svg');
+  // Mermaid (3.5 MB) is parsed on the first drill-down: allow for a busy machine.
+  await expect(svg).toBeVisible({ timeout: 20_000 });
+  await expect(svg).toContainText('License server');
+  await expect(svg).toContainText('event s1.message(license-request)');
+  // Against 140: the keystatuseschange 153 never fired.
+  await expect(detail.locator('#detail-seqdiff li')).toHaveText(['− E:s1.keystatuseschange(usable×2)']);
+  await expect(detail.locator('a', { hasText: 'per-browser report' })).toHaveAttribute(
+    'href',
+    /^runs\/2026-01-02T00-00-00-000Z\/firefox-153\.8\.0\.html#session\.keystatuseschange-count$/,
+  );
+  expect(await hashOf(page)).toContain(`cell=${encodeURIComponent(`${B}|${firefox153}`)}`);
+  // The README's picture: the grid with the marker, and the drill-down beside it.
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.screenshot({ path: 'docs/dashboard.png' });
+
+  // A link reproduces the view: filters and the open cell come back from the URL alone.
+  await page.selectOption('#group', 'C');
+  const link = page.url();
+  const again = await page.context().newPage();
+  await again.goto(link);
+  await expect(again.locator('#group')).toHaveValue('C');
+  await expect(again.locator('#detail-title')).toHaveText(B);
+  await expect(again.locator(`[data-cell="${B}|${firefox153}"]`)).toHaveClass(/selected/);
+  await expect(again.locator('#diagram svg')).toBeVisible({ timeout: 20_000 });
+  await again.close();
+});
+
+test('one run at a time, a pruned run keeps its summary, and a diff between runs', async ({ page }) => {
+  const { site } = syntheticHistory();
+  await page.goto(pathToFileURL(join(site, 'index.html')).href);
+  await page.selectOption('#run', '2026-01-01T00-00-00-000Z');
+  expect(await hashOf(page)).toContain('run=2026-01-01T00-00-00-000Z');
+  const key92 = keyOf(CHROMIUM[1]!);
+  await expect(page.locator(`[data-cell="${A}|${key92}"]`)).toHaveText('pass');
+  await page.locator(`[data-cell="${A}|${key92}"]`).click();
+  await expect(page.locator('#detail')).toContainText('results/2026-01-01T00-00-00-000Z/ unless retention');
+  await expect(page.locator('#diagram svg')).toBeVisible({ timeout: 20_000 });
+  await page.selectOption('#run', '2026-01-02T00-00-00-000Z');
+  await page.selectOption('#compare', '2026-01-01T00-00-00-000Z');
   const section = (name: string) => page.locator('#diff p', { hasText: new RegExp(`^${name} \\(`) });
   await expect(section('newly unexpected')).toHaveText('newly unexpected (1)');
   await expect(section('newly failing')).toHaveText('newly failing (1)');
-  await expect(section('only in the earlier run')).toHaveText('only in the earlier run (2)');
-  await expect(page.locator('#diff [data-diff="only in the earlier run"]')).toHaveText([
-    `${a} on firefox: fail`,
-    `${b} on chromium: pass`,
+  await expect(page.locator('#diff [data-diff="newly failing"]')).toHaveText([
+    `${A} on chromium@92 92.0.4512.0: pass → fail`,
   ]);
-  await expect(section('only in the later run')).toHaveText('only in the later run (0)');
+  // Firefox 140 and 153 both recorded other sequences in the second run.
+  await expect(section('changed sequence')).toHaveText('changed sequence (2)');
 });
 
-test('the grid shows every verdict of the run it opens on, with per-group counts', async ({ page }, testInfo) => {
+// ---- the site `eme-compat dashboard` built from the real results history (npm test's run)
+
+const realResults = process.env['EME_RESULTS_DIR'] ?? 'results';
+const realSite = pathToFileURL(resolve('out/dashboard/index.html')).href;
+
+test('the real history: every latest verdict of every build, with per-group counts', async ({ page }, testInfo) => {
+  const data = dashboardData(readStore(realResults).summaries);
   expect(data.runs.length, 'the results history has at least the run npm test just made').toBeGreaterThan(0);
-  const run = shown();
-  await page.goto(site);
+  const latest: Record<string, Record<string, string>> = {};
+  for (const run of data.runs)
+    for (const [s, byKey] of Object.entries(run.cells))
+      for (const [k, c] of Object.entries(byKey)) (latest[s] ??= {})[k] = c[0];
+  await page.goto(realSite);
   await expect(page.locator('#grid')).toBeVisible();
   let cells = 0;
-  for (const [scenario, byColumn] of Object.entries(run.cells)) {
-    for (const [key, cell] of Object.entries(byColumn)) {
-      await expect(page.locator(`[data-cell="${scenario}|${key}"]`)).toHaveText(cell.verdict);
+  for (const [scenario, byKey] of Object.entries(latest)) {
+    for (const [key, verdict] of Object.entries(byKey)) {
+      await expect(page.locator(`[data-cell="${scenario}|${key}"]`)).toHaveText(verdict);
       cells++;
     }
   }
   expect(cells).toBeGreaterThan(0);
-  const group = data.scenarios.find((s) => run.cells[s.id])!.group;
-  const column = run.columns[0]!;
-  const inGroup = data.scenarios.filter((s) => s.group === group && run.cells[s.id]?.[column.key]);
-  const passes = inGroup.filter((s) => run.cells[s.id]![column.key]!.verdict === 'pass').length;
-  await expect(page.locator(`[data-group-count="${group}|${column.key}"]`)).toHaveText(
-    `${passes}/${inGroup.length} pass`,
-  );
+  const group = data.scenarios.find((s) => latest[s.id])!.group;
+  const key = Object.keys(Object.values(latest)[0]!)[0]!;
+  const inGroup = data.scenarios.filter((s) => s.group === group && latest[s.id]?.[key]);
+  const passes = inGroup.filter((s) => latest[s.id]![key] === 'pass').length;
+  await expect(page.locator(`[data-group-count="${group}|${key}"]`)).toHaveText(`${passes}/${inGroup.length} pass`);
   await testInfo.attach('dashboard.png', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
-  // The README's picture (docs/dashboard.png is a copy): the top of the page, as a reader first sees it.
   await page.screenshot({ path: 'out/dashboard.png' });
-});
-
-test('filters narrow the grid, a cell opens its history, and two runs can be compared', async ({ page }) => {
-  const run = shown();
-  await page.goto(site);
-  await page.selectOption('#verdict', 'unsupported');
-  // Rows with at least one unsupported verdict stay, with all of their cells.
-  const rows = data.scenarios.filter((s) =>
-    run.columns.some((c) => run.cells[s.id]?.[c.key]?.verdict === 'unsupported'),
-  );
-  const cellsShown = rows.reduce((n, s) => n + run.columns.filter((c) => run.cells[s.id]?.[c.key]).length, 0);
-  await expect(page.locator('#grid [data-cell]')).toHaveCount(cellsShown);
-  await page.selectOption('#verdict', '');
-
-  const [scenario, byColumn] = Object.entries(run.cells)[0]!;
-  const key = Object.keys(byColumn)[0]!;
-  await page.locator(`[data-cell="${scenario}|${key}"]`).click();
-  const project = key.split('@')[0];
-  const runsWithCell = data.runs.filter((r) =>
-    r.columns.some((c) => c.project === project && r.cells[scenario]?.[c.key]),
-  ).length;
-  await expect(page.locator('#detail tr')).toHaveCount(runsWithCell + 1);
-
-  await page.selectOption('#compare', '0');
-  await expect(page.locator('#diff')).toContainText('newly failing');
-  await expect(page.locator('#diff')).toContainText('fixed');
 });

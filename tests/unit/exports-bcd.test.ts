@@ -391,3 +391,61 @@ test('the validator accepts the valid file and rejects each broken rule', () => 
   compat(exact).support['chrome'] = { version_added: '156' };
   assert.deepEqual(bcdProblems(exact, { browsers, requireRanged: false }), []);
 });
+
+// ---- versions from a sweep: several tested releases of one BCD browser
+
+/** The realistic Chromium report as another tested release, with the closed-by-application rule held or broken. */
+function chromiumAt(major: number, closedByApplication: boolean) {
+  const r = realisticReport('chromium');
+  r.browser = { ...r.browser, project: `chromium@${major}`, version: `${major}.0.1000.0` };
+  for (const s of r.scenarios)
+    for (const c of s.checks)
+      if (c.id === 'closed-by-application' && !closedByApplication)
+        Object.assign(c, { ok: false, observed: 'closed resolved with undefined' });
+  return r;
+}
+const CLOSED = 'api.MediaKeySession.closed.reason_closed-by-application';
+
+test('version_added is the first tested release that supports a feature an older tested release lacked', () => {
+  assert.ok(
+    chromiumAt(92, true).scenarios.some((s) => s.checks.some((c) => c.id === 'closed-by-application')),
+    'the fixture checks closed-by-application',
+  );
+  const { data } = toBcd([chromiumAt(119, true), chromiumAt(92, false), chromiumAt(110, true)], browsers);
+  assert.deepEqual(bcdProblems(data, { browsers }), []);
+  const chrome = at(data, CLOSED).support['chrome'] as Statement & { version_removed?: string };
+  assert.equal(chrome.version_added, '110', 'not "≤110": 92 was tested and lacked it');
+  assert.equal(chrome.version_removed, undefined);
+  assert.match(String(chrome.notes), /Not supported in the tested release 92 \(chromium@92/);
+  // Without the note naming the older tested release, the exact version is refused: nothing says it is known.
+  const { notes: _n, ...bare } = chrome;
+  const unfounded = structuredClone(data) as unknown as { api: Record<string, Node> };
+  const node = CLOSED.split('.')
+    .slice(1)
+    .reduce((n, k) => (n as Record<string, Node>)[k]!, unfounded.api as unknown as Node);
+  node.__compat!.support['chrome'] = bare;
+  assert.match(
+    bcdProblems(unfounded, { browsers }).join('\n'),
+    /version_added "110" claims support since that release/,
+  );
+  // Features every tested release supports stay "≤oldest".
+  assert.deepEqual(at(data, 'api.MediaKeySession.close').support['chrome'], { version_added: '≤92' });
+});
+
+test('version_removed is the first tested release that lacks a feature an older tested release supported', () => {
+  const { data } = toBcd([chromiumAt(92, true), chromiumAt(110, true), chromiumAt(119, false)], browsers);
+  assert.deepEqual(bcdProblems(data, { browsers }), []);
+  const chrome = at(data, CLOSED).support['chrome'] as Statement & { version_removed?: string };
+  assert.equal(chrome.version_added, '≤92');
+  assert.equal(chrome.version_removed, '119');
+  assert.match(String(chrome.notes), /Not supported in the tested release 119/);
+  // Gone, back again: the newest stretch of support decides, and the older one is noted.
+  const back = toBcd([chromiumAt(92, true), chromiumAt(110, false), chromiumAt(119, true)], browsers).data;
+  const again = at(back, CLOSED).support['chrome'] as Statement & { version_removed?: string };
+  assert.equal(again.version_added, '119');
+  assert.equal(again.version_removed, undefined);
+  assert.match(String(again.notes), /Also supported in the older tested release\(s\) 92/);
+  // Never supported in any tested release: false, whatever the order.
+  const never = toBcd([chromiumAt(92, false), chromiumAt(119, false)], browsers).data;
+  assert.equal((at(never, CLOSED).support['chrome'] as Statement).version_added, false);
+});
