@@ -12,6 +12,8 @@ const profiles = loadProfiles();
 const browserSet = browserSetName();
 // One folder per invocation: the server reloads its folder on start, and old runs need not be read.
 const runsDir = config.runsDir ?? `out/runs/${new Date().toISOString().replace(/[:.]/g, '-')}`;
+// EME_CORS_ORIGINS, validated by readConfig (no quote can be in one), as the server's flags.
+const corsFlags = config.corsOrigins.map((origin) => ` --cors-origin '${origin}'`).join('');
 
 export default defineConfig<object, { emeProfile: BrowserProfile; browserSet: string }>({
   testDir: './tests/e2e',
@@ -30,7 +32,7 @@ export default defineConfig<object, { emeProfile: BrowserProfile; browserSet: st
   webServer: config.externalServer
     ? undefined
     : {
-        command: `node --import tsx server/main.ts --port ${port} --runs-dir ${runsDir}`,
+        command: `node --import tsx server/main.ts --port ${port} --runs-dir ${runsDir}${corsFlags}`,
         url: `${baseURL}/api/health`,
         reuseExistingServer: false,
         timeout: 30_000,

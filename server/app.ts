@@ -35,6 +35,8 @@ export interface AppOptions {
   origins?: Origins;
   /** Host names served besides the loopback ones (the insecure host, the bind address, --allow-host). */
   hostNames?: string[];
+  /** Player page origins allowed CORS to /media/ and /license/ (--cors-origin); none by default. */
+  corsOrigins?: string[];
 }
 
 export interface Origins {
@@ -100,6 +102,7 @@ export function createServerApp(options: AppOptions): ServerApp {
   const policy = new OriginPolicy({
     hostNames: options.hostNames ?? [],
     otherOrigins: () => [options.origins?.https, options.origins?.insecure],
+    corsOrigins: options.corsOrigins ?? [],
   });
   return {
     app,
@@ -113,6 +116,16 @@ export function createServerApp(options: AppOptions): ServerApp {
         res.end(bytes);
         drainAndClose(req, res);
         return;
+      }
+      const cors = policy.cors(req);
+      if (cors) {
+        for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value);
+        if (cors.preflight) {
+          res.writeHead(204);
+          res.end();
+          drainAndClose(req, res);
+          return;
+        }
       }
       if (!license(req, res)) app(req, res);
     },

@@ -1,7 +1,7 @@
 // Starts the harness server: `npm run server`, `eme-compat serve`, and Playwright's webServer run this.
 // Binds loopback unless told otherwise. SIGTERM/SIGINT stop it within SHUTDOWN_MS even with slow
 // clients connected: listeners close, long polls answer, writes finish, then open connections are cut.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { makeCertificate } from './tls.ts';
 import { createServerApp, type Origins } from './app.ts';
 import { KeyStore } from '../model/keystore.ts';
-import { readConfig } from '../harness/config.ts';
+import { readConfig, webOrigin } from '../harness/config.ts';
 import { RunStore } from './run-store.ts';
 import { loadLicenseProfiles } from './license-proxy.ts';
 import { createHarnessHttpsServer, createHarnessServer } from './http-server.ts';
@@ -36,10 +36,26 @@ export interface ServeOptions {
   httpsPort?: number;
   insecureHost: string;
   allowHost: string[];
+  /** Player page origins allowed CORS to media and licenses. */
+  corsOrigin: string[];
+}
+
+/** One --cors-origin, added to those before it; the first replaces the EME_CORS_ORIGINS default. */
+function corsOrigin(defaults: string[]) {
+  return (value: string, previous: string[]): string[] => {
+    let origin: string;
+    try {
+      origin = webOrigin(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+    return [...(previous === defaults ? [] : previous), origin];
+  };
 }
 
 /** The `serve` command's options, shared by server/main.ts run directly and `eme-compat serve`. */
 export function serveCommand(name: string): Command {
+  const envCors = readConfig().corsOrigins;
   return new Command(name)
     .description('Serves pages/ and media/, the Clear Key license endpoint and the run recorder (until SIGTERM).')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', port, readConfig().port)
@@ -61,6 +77,14 @@ export function serveCommand(name: string): Command {
       '--allow-host <names...>',
       'more host names the server answers to (requests naming any other host are refused: DNS rebinding)',
       [],
+    )
+    .addOption(
+      new Option(
+        '--cors-origin <origin>',
+        'a player page origin (scheme://host[:port]) that may fetch media and licenses cross-origin; repeatable',
+      )
+        .argParser(corsOrigin(envCors))
+        .default(envCors, envCors.length ? `EME_CORS_ORIGINS: ${envCors.join(', ')}` : 'none'),
     )
     .option(
       '--license-profiles <file>',
@@ -111,6 +135,7 @@ export async function startServer(opts: ServeOptions): Promise<void> {
       keys,
       origins,
       hostNames: servedHostNames(opts),
+      corsOrigins: opts.corsOrigin,
       ...(profiles ? { profiles } : {}),
     });
     const servers: Server[] = [];
@@ -132,7 +157,7 @@ export async function startServer(opts: ServeOptions): Promise<void> {
     const httpPort = await listen(httpServer, opts.host, opts.port, 'HTTP');
     origins.insecure = `http://${opts.insecureHost}:${httpPort}`;
     console.log(
-      `[server] eme-compat listening on http://${opts.host}:${httpPort}${origins.https ? ` and ${origins.https}` : ''} (${keys.size} keys, runs in ${opts.runsDir}; answers to ${policy.hostNames.join(', ')})`,
+      `[server] eme-compat listening on http://${opts.host}:${httpPort}${origins.https ? ` and ${origins.https}` : ''} (${keys.size} keys, runs in ${opts.runsDir}; answers to ${policy.hostNames.join(', ')}${policy.corsOrigins.length ? `; CORS for ${policy.corsOrigins.join(', ')}` : ''})`,
     );
     let stopping = false;
     const stop = async (signal: string) => {
@@ -161,5 +186,11 @@ export async function startServer(opts: ServeOptions): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await serveCommand('eme-compat-server').parseAsync();
+  try {
+    await serveCommand('eme-compat-server').parseAsync();
+  } catch (err) {
+    // A bad EME_* variable: its message, not a stack trace.
+    console.error(`[server] ${(err as Error).message}`);
+    process.exit(1);
+  }
 }
