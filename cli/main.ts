@@ -11,7 +11,7 @@ import { BROWSER_SETS, loadProfiles } from '../harness/browsers/profiles.ts';
 import { readReport } from '../model/results.ts';
 import { formatSummary } from '../report/summary.ts';
 import { REPORT_INDEX, type RunIndex } from '../report/compat-reporter.ts';
-import { keepInHistory } from '../report/history.ts';
+import { parseRetention, recordRun } from '../report/store/store.ts';
 import {
   diffExpectations,
   formatGate,
@@ -32,6 +32,10 @@ import { buildDashboard } from '../report/dashboard.ts';
 import { renderCatalog } from '../report/catalog-doc.ts';
 import { Expectations } from '../harness/expectations.ts';
 import type { CompatReport } from '../model/results.ts';
+import { serveCommand } from '../server/main.ts';
+import { registerTraceCommand } from './trace.ts';
+import { describeBuilds, listedBuilds, registerBuildCommands } from './builds.ts';
+import { namesBuilds, parseBuilds } from '../harness/builds/spec.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -374,13 +378,20 @@ program
     if (changes && !o.write) console.log('\nnothing written; add --write to apply');
   });
 
-/** Copies the reports of a run or merge into the results history (EME_RESULTS_DIR; off keeps none). */
+/**
+ * Keeps the reports of a run or merge in the results store (EME_RESULTS_DIR; off keeps none): full reports
+ * and the run's summary, then prunes older runs' full reports per EME_RESULTS_RETENTION.
+ */
 function keepRunInHistory(reportDir: string): void {
   if (!settings.resultsDir) return;
   try {
-    const kept = keepInHistory(reportDir, settings.resultsDir);
+    const kept = recordRun(reportDir, settings.resultsDir, parseRetention(settings.resultsRetention));
     if (kept.kept) console.log(`eme-compat: run kept in the history → ${kept.folder}/`);
     else console.warn(`eme-compat: run not kept in the history: ${kept.why}`);
+    if (kept.pruned.length)
+      console.log(
+        `eme-compat: full reports of ${kept.pruned.length} older run(s) pruned (EME_RESULTS_RETENTION=${settings.resultsRetention}); their summaries stay`,
+      );
   } catch (err) {
     console.warn(`eme-compat: run not kept in the history: ${(err as Error).message}`);
   }
@@ -521,10 +532,13 @@ program
     'out/dashboard',
   )
   .action((o: { results: string; out: string }) => {
-    const { runs, skipped } = buildDashboard(o.results, o.out);
+    const started = performance.now();
+    const { runs, skipped, summarized } = buildDashboard(o.results, o.out);
     for (const s of skipped) console.warn(`dashboard: skipped ${s}`);
+    if (summarized.length)
+      console.log(`dashboard: summarized ${summarized.length} run(s) stored before summaries existed (once)`);
     if (!runs) console.warn(`dashboard: no runs in ${o.results} yet; run \`eme-compat run\` first`);
-    console.log(`dashboard: ${runs} run(s) → ${o.out}/index.html`);
+    console.log(`dashboard: ${runs} run(s) → ${o.out}/index.html (${Math.round(performance.now() - started)} ms)`);
   });
 
 program
@@ -556,14 +570,22 @@ program
     }
   });
 
-program
+// The harness server alone (what Playwright's webServer starts), for a person or another driver.
+program.addCommand(serveCommand('serve'));
+
+const browsersCommand = program
   .command('browsers')
-  .description('list the browser projects of a browser set')
-  .argument('[set]', 'browser set or JSON file', settings.browsers)
+  .description('list the browser projects of a browser set, and the versioned builds installed or missing')
+  .argument('[set]', 'browser set, builds (chromium@92,119 firefox-esr@140) or JSON file', settings.browsers)
+  .option('--lookup', 'for missing builds, ask npm and apt what an install would fetch')
   .option('--ci-matrix', "print the CI workflow's job matrix (project × shard, with the engine to install) as JSON")
   .option('--shards <n>', 'shards per project in the CI matrix', positiveInt, 2)
-  .action((set: string, o: { ciMatrix?: boolean; shards: number }) => {
+  .action((set: string, o: { ciMatrix?: boolean; shards: number; lookup?: boolean }) => {
     try {
+      if (!o.ciMatrix && namesBuilds(set)) {
+        for (const line of describeBuilds(parseBuilds(set), !!o.lookup)) console.log(line);
+        return;
+      }
       if (o.ciMatrix) {
         console.log(JSON.stringify(ciMatrix(loadProfiles(set), o.shards)));
         return;
@@ -573,10 +595,15 @@ program
           `${p.project.padEnd(20)} ${p.driver.padEnd(10)} ${p.label}${p.executablePath ? ` (${p.executablePath})` : p.channel ? ` (channel ${p.channel})` : ''}`,
         );
       }
+      console.log(`\nversioned builds (${settings.browserCache}; install with: eme-compat browsers install <build>):`);
+      for (const line of describeBuilds(listedBuilds(), !!o.lookup)) console.log(`  ${line}`);
     } catch (err) {
       fail((err as Error).message);
     }
   });
+registerBuildCommands(program, browsersCommand, { settings, fail });
+
+registerTraceCommand(program, { defaultBrowsers: settings.browsers, fail });
 
 try {
   await program.parseAsync();

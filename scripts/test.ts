@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { readConfig } from '../harness/config.ts';
-import { keepInHistory } from '../report/history.ts';
+import { parseRetention, recordRun } from '../report/store/store.ts';
+import { sweepStepCounts } from '../cli/sweep.ts';
 
 const require = createRequire(import.meta.url);
 mkdirSync('out', { recursive: true });
@@ -107,9 +108,9 @@ const steps: Step[] = [
     // Plain `playwright test` writes the reports; keeping the run in the results history is the CLI's
     // job, done here as `eme-compat run` does it, so the dashboard steps below see this run.
     after: () => {
-      const { reportDir, resultsDir } = readConfig();
+      const { reportDir, resultsDir, resultsRetention } = readConfig();
       if (!resultsDir) return;
-      const kept = keepInHistory(reportDir, resultsDir);
+      const kept = recordRun(reportDir, resultsDir, parseRetention(resultsRetention));
       if (!kept.kept) throw new Error(`the run was not kept in the history: ${kept.why}`);
       console.log(`run kept in the history → ${kept.folder}/`);
     },
@@ -122,6 +123,24 @@ const steps: Step[] = [
     count: playwrightCounts('out/playwright-results.json'),
     // Its merge must not replace the matrix's Allure results, which the report checks compare.
     env: { EME_RESULTS_DIR: 'off', EME_ALLURE_RESULTS: 'out/plan-allure-results' },
+  },
+  {
+    // Two small npm Chromium builds (downloaded once into EME_BROWSER_CACHE) and two scenarios: the
+    // install, one-build-at-a-time run, gathering and build naming of `eme-compat sweep` cannot rot.
+    name: 'sweep machinery (chromium@110 and @119 from npm, two scenarios)',
+    command: [
+      'node',
+      'bin/eme-compat.js',
+      'sweep',
+      '--set',
+      'versions-smoke',
+      '--grep',
+      '(lifecycle\\.temporary\\.keyids|playback\\.cenc):',
+      '--out',
+      'out/sweep-smoke',
+      '--no-history',
+    ],
+    count: () => sweepStepCounts('out/sweep-smoke'),
   },
   {
     name: 'dashboard (build from the results history, then check it in a browser)',
