@@ -176,7 +176,10 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
           throw err;
         });
         await start(tab.page, runId);
-        return { lost: tab.crashed, ...shot(tab.page), close: async () => track(context.close()) };
+        // Closed before the test ends, never in the background: at each test's start Playwright's
+        // trace recorder starts a chunk on every open context (and its request context), and one
+        // still closing fails that next test with "Target page, context or browser has been closed".
+        return { lost: tab.crashed, ...shot(tab.page), close: () => context.close() };
       }
       const tab = await takeTab(url);
       await start(tab.page, runId);
