@@ -96,7 +96,16 @@ export function syntheticReport(
     },
     environment: { os: 'x', node: 'v20', ci: false },
     run: { startedAt: '', durationMs: 1, browserSet: 'debian' },
-    summary: { pass: 0, fail: 0, unsupported: 0, 'not-measurable': 0, error: 0, crash: 0, timeout: 0, total: scenarios.length },
+    summary: {
+      pass: 0,
+      fail: 0,
+      unsupported: 0,
+      'not-measurable': 0,
+      error: 0,
+      crash: 0,
+      timeout: 0,
+      total: scenarios.length,
+    },
     scenarios: scenarios.map((s) => ({
       id: s.id,
       title: s.title ?? s.id,
