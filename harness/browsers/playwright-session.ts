@@ -9,6 +9,7 @@ import {
   type LaunchOptions,
   type Page,
 } from '@playwright/test';
+import type { BrowserIdentity } from '../../model/browser.ts';
 import { browserEnvironment, plainMessage } from './processes.ts';
 import type { BrowserProfile } from './profiles.ts';
 import { runnerUrl, type BrowserSession, type OpenPage, type StartOptions } from './session.ts';
@@ -28,7 +29,11 @@ async function clipShot(page: Page, selector: string): Promise<Buffer> {
   return page.screenshot({ clip: box, animations: 'disabled' });
 }
 
-export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<BrowserSession> {
+/**
+ * Launches (or connects to) the profile's browser as Playwright drives it; a failure says where it
+ * looked and what to do, with the browser's whole message.
+ */
+export async function launchPlaywright(profile: BrowserProfile): Promise<Browser> {
   // Root with a HOME of another uid (GitHub container jobs): the browser gets a HOME of root's own.
   const { env, home } = browserEnvironment();
   const options: LaunchOptions = {
@@ -38,9 +43,8 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
     ...(profile.engine === 'firefox' ? { firefoxUserPrefs: profile.prefs } : {}),
     ...(home ? { env } : {}),
   };
-  let browser: Browser;
   try {
-    browser = profile.connect
+    return profile.connect
       ? await TYPES[profile.engine].connect(profile.connect.wsEndpoint, {
           headers: profile.connect.headers,
           timeout: 30_000,
@@ -56,6 +60,27 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
       : `run scripts/setup.sh, or pick another set with EME_BROWSERS${home ? `; ${home}` : ''}`;
     throw new Error(`cannot launch ${profile.label} (${where}): ${plainMessage(err)}\n(${hint})`);
   }
+}
+
+/** The build a Playwright-driven browser is, as reports name it. */
+export function playwrightIdentity(profile: BrowserProfile, browser: Browser): BrowserIdentity {
+  return {
+    project: profile.project,
+    label: profile.label,
+    engine: profile.engine,
+    name: browser.browserType().name(),
+    version: browser.version(),
+    channel: profile.channel ?? null,
+    driver: 'playwright',
+    executablePath: profile.connect ? profile.connect.wsEndpoint : (profile.executablePath ?? null),
+    args: profile.args,
+    prefs: profile.prefs,
+    source: profile.source ?? null,
+  };
+}
+
+export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<BrowserSession> {
+  const browser = await launchPlaywright(profile);
   // Isolation. A new context costs the browser far more than the scenarios it would hold: measured on
   // 2 cores, a context + page + runner load takes ~0.7 s of CPU in Chromium and ~1.1 s in Firefox
   // (Playwright's per-context and per-tab set-up), a navigation in an open tab ~0.16 s and ~0.3 s.
@@ -140,19 +165,7 @@ export async function startPlaywrightBrowser(profile: BrowserProfile): Promise<B
   const start = (page: Page, runId: string) =>
     page.evaluate((id) => (window as unknown as { emeRunner: { start(id: string): void } }).emeRunner.start(id), runId);
   return {
-    identity: {
-      project: profile.project,
-      label: profile.label,
-      engine: profile.engine,
-      name: browser.browserType().name(),
-      version: browser.version(),
-      channel: profile.channel ?? null,
-      driver: 'playwright',
-      executablePath: profile.connect ? profile.connect.wsEndpoint : (profile.executablePath ?? null),
-      args: profile.args,
-      prefs: profile.prefs,
-      source: profile.source ?? null,
-    },
+    identity: playwrightIdentity(profile, browser),
     async startRun(baseURL: string, runId: string, options: StartOptions = {}): Promise<OpenPage> {
       const url = runnerUrl(baseURL);
       const shot = (page: Page) => ({

@@ -2,14 +2,14 @@
 // navigation, before the page's scripts) and sends its entries through a binding; the page is opened,
 // the user script run, and the wait condition polled. What the page said stays in `messages`, whatever
 // happens after, so a failed wait or a throwing script still leaves the timeline up to that point.
-import { chromium, firefox, webkit, type Browser, type LaunchOptions } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import type { BrowserIdentity } from '../../model/browser.ts';
-import { browserEnvironment, plainMessage } from '../browsers/processes.ts';
+import { launchPlaywright, playwrightIdentity } from '../browsers/playwright-session.ts';
+import { plainMessage } from '../browsers/processes.ts';
 import type { BrowserProfile } from '../browsers/profiles.ts';
 import { tracerScript } from './bundle.ts';
 import { TRACE_SINK, TraceMessage, type WaitSpec } from './schema.ts';
 
-const TYPES = { chromium, firefox, webkit } as const;
 const POLL_MS = 100;
 
 export interface TraceTarget {
@@ -33,20 +33,6 @@ export interface DriverTrace {
   rejectedMessages: number;
 }
 
-async function launch(profile: BrowserProfile): Promise<Browser> {
-  const { env, home } = browserEnvironment();
-  const options: LaunchOptions = {
-    ...(profile.channel ? { channel: profile.channel } : {}),
-    ...(profile.executablePath ? { executablePath: profile.executablePath } : {}),
-    ...(profile.args.length ? { args: profile.args } : {}),
-    ...(profile.engine === 'firefox' ? { firefoxUserPrefs: profile.prefs } : {}),
-    ...(home ? { env } : {}),
-  };
-  return profile.connect
-    ? TYPES[profile.engine].connect(profile.connect.wsEndpoint, { headers: profile.connect.headers, timeout: 30_000 })
-    : TYPES[profile.engine].launch(options);
-}
-
 export async function traceWithPlaywright(profile: BrowserProfile, target: TraceTarget): Promise<DriverTrace> {
   const out: DriverTrace = {
     identity: null,
@@ -61,23 +47,12 @@ export async function traceWithPlaywright(profile: BrowserProfile, target: Trace
   const { wait } = target;
   let browser: Browser;
   try {
-    browser = await launch(profile);
+    browser = await launchPlaywright(profile);
   } catch (err) {
     out.failure = `cannot launch ${profile.label}: ${plainMessage(err).split('\n')[0]}`;
     return out;
   }
-  out.identity = {
-    project: profile.project,
-    label: profile.label,
-    engine: profile.engine,
-    name: browser.browserType().name(),
-    version: browser.version(),
-    channel: profile.channel ?? null,
-    driver: 'playwright',
-    executablePath: profile.connect ? profile.connect.wsEndpoint : (profile.executablePath ?? null),
-    args: profile.args,
-    prefs: profile.prefs,
-  };
+  out.identity = playwrightIdentity(profile, browser);
   const started = Date.now();
   const deadline = started + wait.timeoutMs;
   try {

@@ -66,6 +66,33 @@ interface AssetPlan {
 const clearLead = (count: number) => Array.from({ length: count }, (_, i) => (i === 0 ? null : 0));
 const rotate = (count: number) => Array.from({ length: count }, (_, i) => (i === 0 ? 0 : 1));
 
+/** H.264 video under key-1 for its first second, then key-2, signalled in `layout`; audio under key-1. */
+function rotationAsset(title: string, layout: RotationLayout): AssetPlan {
+  return {
+    title,
+    container: 'mp4',
+    scheme: 'cenc',
+    reference: 'h264-clear',
+    rotation: [
+      { fromSeconds: 0, key: 'key-1' },
+      { fromSeconds: 1, key: 'key-2' },
+    ],
+    rotationLayout: layout,
+    tracks: [
+      {
+        type: 'video',
+        kind: 'mp4',
+        source: 'h264',
+        scheme: 'cenc',
+        keys: ['key-1', 'key-2'],
+        fragmentKeys: rotate,
+        rotation: layout,
+      },
+      { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-1'] },
+    ],
+  };
+}
+
 export const ASSET_PLANS: Record<string, AssetPlan> = {
   'h264-clear': {
     title: 'Clear H.264 + AAC (picture reference)',
@@ -128,53 +155,14 @@ export const ASSET_PLANS: Record<string, AssetPlan> = {
       { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-1'], fragmentKeys: clearLead },
     ],
   },
-  'h264-cenc-rotation': {
-    title: "cenc key rotation: video under key-1 for 1 s, then key-2 (one sample entry; 'seig' sample groups)",
-    container: 'mp4',
-    scheme: 'cenc',
-    reference: 'h264-clear',
-    rotation: [
-      { fromSeconds: 0, key: 'key-1' },
-      { fromSeconds: 1, key: 'key-2' },
-    ],
-    rotationLayout: 'seig-sample-groups',
-    tracks: [
-      {
-        type: 'video',
-        kind: 'mp4',
-        source: 'h264',
-        scheme: 'cenc',
-        keys: ['key-1', 'key-2'],
-        fragmentKeys: rotate,
-        rotation: 'seig-sample-groups',
-      },
-      { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-1'] },
-    ],
-  },
-  'h264-cenc-rotation-entries': {
-    title:
-      'cenc key rotation, two sample entries, one per key (picked by tfhd.sample_description_index): video under key-1 for 1 s, then key-2',
-    container: 'mp4',
-    scheme: 'cenc',
-    reference: 'h264-clear',
-    rotation: [
-      { fromSeconds: 0, key: 'key-1' },
-      { fromSeconds: 1, key: 'key-2' },
-    ],
-    rotationLayout: 'sample-entries',
-    tracks: [
-      {
-        type: 'video',
-        kind: 'mp4',
-        source: 'h264',
-        scheme: 'cenc',
-        keys: ['key-1', 'key-2'],
-        fragmentKeys: rotate,
-        rotation: 'sample-entries',
-      },
-      { type: 'audio', kind: 'mp4', source: 'aac', scheme: 'cenc', keys: ['key-1'] },
-    ],
-  },
+  'h264-cenc-rotation': rotationAsset(
+    "cenc key rotation: video under key-1 for 1 s, then key-2 (one sample entry; 'seig' sample groups)",
+    'seig-sample-groups',
+  ),
+  'h264-cenc-rotation-entries': rotationAsset(
+    'cenc key rotation, two sample entries, one per key (picked by tfhd.sample_description_index): video under key-1 for 1 s, then key-2',
+    'sample-entries',
+  ),
   'h264-cenc-wrongkey': {
     title: "Control: cenc under key-4's id but a different key value",
     container: 'mp4',
