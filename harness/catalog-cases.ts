@@ -4,10 +4,11 @@
 // throwing the old name fails with that name in the report.
 // Data only: the timeline rules a table cannot express are named (`more`) and live in the judge.
 import type { PageModule } from '../model/page-params.ts';
-import type { Group, Scenario, TimelineRules } from './scenario.ts';
+import type { Group, Rules, Scenario, TimelineRules } from './scenario.ts';
 import { describeExpect, type CaseExpect, type CaseRule, type CaseTable } from './case-table.ts';
 
-interface CaseScenario {
+/** A case-table scenario as the catalog writes it; `rules` says which judge reads the table. */
+export interface CaseTableInput {
   id: string;
   title: string;
   group: Group;
@@ -18,14 +19,13 @@ interface CaseScenario {
   run?: string[];
   params?: Record<string, unknown>;
   cases: CaseTable;
-  /** Timeline rules a table cannot express (harness/judge/cases.ts). */
-  more?: TimelineRules;
   /** A sentence before the table, for the catalog document. */
   summary?: string;
   isolation?: 'context';
 }
 
-function scenarioOf(c: CaseScenario): Scenario {
+/** The scenario of a case table: the page runs the cases, the expected text is the table in words. */
+export function caseTableScenario(c: CaseTableInput, rules: Rules): Scenario {
   const run = c.run ?? Object.keys(c.cases).filter((id) => !id.includes(':'));
   const lines = Object.entries(c.cases).map(([id, rule]) => `${id}: ${rule.does} → ${describeExpect(rule.expect)}`);
   return {
@@ -39,11 +39,19 @@ function scenarioOf(c: CaseScenario): Scenario {
     ...(c.summary ? { summary: c.summary } : {}),
     ...(c.isolation ? { isolation: c.isolation } : {}),
     page: { module: c.module, params: { ...c.params, cases: run } },
-    rules: { by: 'cases', ...(c.more ? { more: c.more } : {}) },
+    rules,
   };
 }
 
-/** A case rule; `advisory` says why the spec leaves room, which makes a departure a deviation, not a failure. */
+interface CaseScenario extends CaseTableInput {
+  /** Timeline rules a table cannot express (harness/judge/cases.ts). */
+  more?: TimelineRules;
+}
+
+function scenarioOf(c: CaseScenario): Scenario {
+  return caseTableScenario(c, { by: 'cases', ...(c.more ? { more: c.more } : {}) });
+}
+
 const rule = (does: string, expect: CaseExpect, spec: string, advisory?: string): CaseRule => ({
   does,
   expect,

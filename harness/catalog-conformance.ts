@@ -3,9 +3,10 @@
 // EME interface from the spec's WebIDL (harness/judge/idl.ts). Data only: each case says what today's
 // spec expects, the algorithm step it comes from, and, where the spec leaves room, why it is advisory.
 import type { PageModule } from '../model/page-params.ts';
-import { describeExpect, type CaseExpect, type CaseRule, type CaseTable } from './case-table.ts';
+import type { CaseExpect, CaseRule } from './case-table.ts';
+import { caseTableScenario, type CaseTableInput } from './catalog-cases.ts';
 import { readIdlShape } from './idl.ts';
-import { pageOf, type CaseNote, type ConformanceTimeline, type Group, type Scenario } from './scenario.ts';
+import { pageOf, type ConformanceTimeline, type Scenario } from './scenario.ts';
 
 const RMKSA = '#dom-navigator-requestmediakeysystemaccess';
 const SUPPORTED_CONFIG = '#get-supported-configuration-and-consent';
@@ -21,9 +22,7 @@ const STATUS_MAP = '#mediakeystatusmap-interface';
 const WEBIDL = 'https://webidl.spec.whatwg.org/';
 
 /** A case: what the page does, what the spec expects, where, the algorithm step, and why it is advisory (if it is). */
-interface Case extends CaseRule {
-  step?: string;
-}
+type Case = CaseRule;
 
 const must = (does: string, expect: CaseExpect, spec: string, step?: string): Case => ({
   does,
@@ -39,41 +38,13 @@ const advisory = (does: string, expect: CaseExpect, spec: string, why: string, s
   ...(step ? { step } : {}),
 });
 
-interface ConformanceScenario {
-  id: string;
-  title: string;
-  group: Group;
-  spec: string[];
-  needs?: string[];
+interface ConformanceScenario extends CaseTableInput {
   module: Extract<PageModule, 'conformance-access' | 'conformance-sessions'>;
-  /** The page-side case ids to run (one step may record several cases); default: the table's ids. */
-  run?: string[];
-  summary?: string;
-  cases: Record<string, Case>;
   timeline?: ConformanceTimeline;
 }
 
 function scenarioOf(c: ConformanceScenario): Scenario {
-  const run = c.run ?? Object.keys(c.cases).filter((id) => !id.includes(':'));
-  const cases: CaseTable = Object.fromEntries(
-    Object.entries(c.cases).map(([id, { step: _step, ...rule }]) => [id, rule]),
-  );
-  const notes: Record<string, CaseNote> = Object.fromEntries(
-    Object.entries(c.cases).flatMap(([id, { step }]) => (step ? [[id, { step }]] : [])),
-  );
-  const lines = Object.entries(c.cases).map(([id, rule]) => `${id}: ${rule.does} → ${describeExpect(rule.expect)}`);
-  return {
-    id: c.id,
-    title: c.title,
-    group: c.group,
-    spec: c.spec,
-    needs: c.needs ?? [],
-    expected: [c.summary, ...lines].filter(Boolean).join('; '),
-    cases,
-    ...(c.summary ? { summary: c.summary } : {}),
-    page: { module: c.module, params: { cases: run } },
-    rules: { by: 'conformance', ...(c.timeline ? { timeline: c.timeline } : {}), notes },
-  };
+  return caseTableScenario(c, { by: 'conformance', ...(c.timeline ? { timeline: c.timeline } : {}) });
 }
 
 const notSupported = (does: string, spec: string, step?: string) => must(does, 'NotSupportedError', spec, step);

@@ -39,8 +39,8 @@ export type Rules =
   | { by: 'cases'; more?: TimelineRules }
   /** Only how the page ended (harness self-tests). */
   | { by: 'outcome' }
-  /** The case table with each case's algorithm step (`notes`), and the timeline rules of harness/judge/conformance.ts named in `timeline`. */
-  | { by: 'conformance'; timeline?: ConformanceTimeline; notes?: Record<string, CaseNote> }
+  /** The case table, and the timeline rules of harness/judge/conformance.ts named in `timeline`. */
+  | { by: 'conformance'; timeline?: ConformanceTimeline }
   /** The WebIDL shape (harness/idl.ts), seen from a secure context or from an insecure-origin frame. */
   | { by: 'idl'; shape: IdlShape; context: 'secure' | 'insecure' };
 
@@ -50,11 +50,6 @@ export type ConformanceTimeline =
   | 'remove-temporary'
   | 'identical-license'
   | 'generate-then-close';
-
-/** Where a case's rule sits in its algorithm ("step 3.10"). */
-export interface CaseNote {
-  step: string;
-}
 
 /** The page module a scenario runs, with its parameters (checked against model/page-params.ts). */
 export interface ScenarioPage {

@@ -4,7 +4,7 @@
 // live temporary session, an identical license applied twice, and close() right after generateRequest().
 import type { CallEntry, EventOf, RunRecord } from '../../model/record.ts';
 import type { CaseTable } from '../case-table.ts';
-import type { CaseNote, ConformanceTimeline } from '../scenario.ts';
+import type { ConformanceTimeline } from '../scenario.ts';
 import { caseCall, caseChecks } from './cases.ts';
 import { sessionOf, type SessionModel } from './session-state.ts';
 import { Timeline, describeSettled, describeStatuses, isFulfilled } from './timeline.ts';
@@ -209,22 +209,12 @@ const TIMELINE: Record<ConformanceTimeline, (t: Timeline) => Check[]> = {
   'generate-then-close': generateThenClose,
 };
 
-/** The case checks, each with its algorithm step. */
-export function notedCaseChecks(record: RunRecord, table: CaseTable, notes: Record<string, CaseNote>) {
-  const { checks, observed } = caseChecks(record, table);
-  const noted = checks.map((c) => {
-    const note = notes[c.id.replace(/^case:/, '')];
-    return note ? { ...c, step: note.step } : c;
-  });
-  return { checks: noted, observed };
-}
-
 export function judgeConformance(
   record: RunRecord,
   table: CaseTable,
-  { timeline, notes = {} }: { timeline?: ConformanceTimeline; notes?: Record<string, CaseNote> },
+  { timeline }: { timeline?: ConformanceTimeline },
 ): Judgement {
-  const { checks, observed } = notedCaseChecks(record, table, notes);
+  const { checks, observed } = caseChecks(record, table);
   if (timeline && record.page) checks.push(...TIMELINE[timeline](new Timeline(record)));
   return decide(record, checks, { findings: { cases: observed } });
 }
