@@ -228,3 +228,28 @@ test('the real history: every latest verdict of every build, with per-group coun
   await testInfo.attach('dashboard.png', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
   await page.screenshot({ path: 'out/dashboard.png' });
 });
+
+test('a marker the version sweep really found: idl.interfaces changed in Chromium 143', async ({ page }) => {
+  // tests/fixtures/sweep holds one real run's summaries (index.json, summary and details, no full
+  // reports): the catalog swept through Chromium 92, 103, 110, 119, 133, 143, 150, 156 (npm and Debian
+  // builds) and Firefox ESR 140 and 153. Chromium's interface shape fails the spec's WebIDL before 143.
+  const site = mkdtempSync(join(tmpdir(), 'eme-dashboard-sweep-'));
+  const built = buildDashboard(resolve('tests/fixtures/sweep'), site);
+  assert(built.runs === 1 && built.skipped.length === 0, JSON.stringify(built));
+  await page.goto(pathToFileURL(join(site, 'index.html')).href);
+  const chromium = (v: string) => `chromium|${v}|playwright`;
+  const versions = ['92.0.4512.0', '103.0.5058.0', '110.0.5478.0', '119.0.6045.0', '133.0.6943.0', '143.0.7499.0'];
+  const columns = await page
+    .locator('#grid th[data-column]')
+    .evaluateAll((ths) => ths.map((th) => th.getAttribute('data-column')));
+  const at = versions.map((v) => columns.indexOf(chromium(v)));
+  expect(
+    at.every((i, n) => i >= 0 && (n === 0 || i > at[n - 1]!)),
+    JSON.stringify(columns),
+  ).toBe(true);
+  const scenario = 'idl.interfaces';
+  await expect(page.locator(`[data-cell="${scenario}|${chromium('133.0.6943.0')}"]`)).toHaveClass(/fail/);
+  await expect(page.locator(`[data-cell="${scenario}|${chromium('143.0.7499.0')}"]`)).toHaveClass(/pass/);
+  await expect(page.locator(`[data-changed="${scenario}|${chromium('143.0.7499.0')}"]`)).toHaveText('changed in 143');
+  await expect(page.locator(`[data-changed="${scenario}|${chromium('133.0.6943.0')}"]`)).toHaveCount(0);
+});
