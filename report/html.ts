@@ -64,7 +64,8 @@ const MARK: Record<AlignedCell['status'], string> = {
   different: '≠ ',
 };
 
-function alignedCell(c: AlignedCell | null): string {
+/** One browser's step in an aligned row: missing, extra, different or a race, marked as such. */
+export function alignedCell(c: AlignedCell | null): string {
   if (!c) return '<td></td>';
   const race = c.race ? ` race" title="the spec leaves this order open; recorded: ${esc(c.race.join(' → '))}` : '';
   const instead = c.instead ? ` <span class="muted">(reference: ${esc(c.instead)})</span>` : '';

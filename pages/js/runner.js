@@ -7,6 +7,7 @@
 //   hiding the page load.
 //   It runs at most one scenario: every scenario still gets a document nothing else has used.
 import { Recorder, PreconditionFailed, StepFailed } from './recorder.js';
+import { emeApiSurface } from './eme-api.js';
 import { Steps } from './steps.js';
 
 /**
@@ -20,27 +21,6 @@ const log = /** @type {HTMLElement} */ (document.getElementById('log'));
 /** @param {string} text */
 function show(text) {
   statusLine.textContent = text;
-}
-
-/** What the page can see of the EME API surface, recorded once per run. */
-function emeApiSurface() {
-  /** @type {Record<string, string>} */
-  const kinds = {};
-  kinds['navigator.requestMediaKeySystemAccess'] = typeof navigator.requestMediaKeySystemAccess;
-  for (const name of [
-    'MediaKeys',
-    'MediaKeySession',
-    'MediaKeySystemAccess',
-    'MediaKeyStatusMap',
-    'MediaKeyMessageEvent',
-    'MediaEncryptedEvent',
-    'WebKitMediaKeys',
-    'MediaSource',
-  ]) {
-    kinds[name] = typeof (/** @type {any} */ (window)[name]);
-  }
-  kinds['HTMLMediaElement.prototype.setMediaKeys'] = typeof HTMLMediaElement.prototype.setMediaKeys;
-  return kinds;
 }
 
 /**

@@ -2,7 +2,8 @@
 // cross-browser sequence diff (rows aligned on the reference browser), and per browser its sessions, the
 // conversation as a sequence diagram (Mermaid, drawn when vendor/mermaid.min.js sits beside the page)
 // and the whole timeline.
-import { alignSequences, toMermaid, type AlignedCell } from '../sequence.ts';
+import { alignedCell } from '../html.ts';
+import { alignSequences, toMermaid } from '../sequence.ts';
 import { formatEntry } from '../timeline-text.ts';
 import type { TraceReport } from '../../harness/trace/schema.ts';
 import { describeWait } from '../../harness/trace/wait.ts';
@@ -19,21 +20,6 @@ pre{white-space:pre-wrap;font-size:12px;background:#fafafa;padding:.5rem}.muted{
 .traced{background:#d8f5dc}.failed{background:#fbd6d6}.not-traceable,.unmet{background:#ececec}.v{font-weight:600;padding:0 .4rem;border-radius:3px}
 .bad{color:#900;font-weight:600}`;
 
-const MARK: Record<AlignedCell['status'], string> = {
-  reference: '',
-  same: '',
-  missing: '— missing: ',
-  extra: '+ ',
-  different: '≠ ',
-};
-
-function cell(c: AlignedCell | null): string {
-  if (!c) return '<td></td>';
-  const race = c.race ? ` race" title="the spec leaves this order open; recorded: ${esc(c.race.join(' → '))}` : '';
-  const instead = c.instead ? ` <span class="muted">(reference: ${esc(c.instead)})</span>` : '';
-  return `<td class="${c.status}${race}">${MARK[c.status]}${esc(c.step)}${instead}${c.race ? ' ⇅' : ''}</td>`;
-}
-
 function diffTable(reports: TraceReport[]): string {
   const ref = diffReference(reports);
   if (ref < 0) return '<p class="muted">No browser recorded a timeline: nothing to compare.</p>';
@@ -42,7 +28,7 @@ function diffTable(reports: TraceReport[]): string {
   const head = reports
     .map((r, i) => `<th>${esc(r.project)}${i === ref ? ' <span class="muted">(reference)</span>' : ''}</th>`)
     .join('');
-  return `<table class="seq"><tr>${head}</tr>${rows.map((row) => `<tr>${row.cells.map(cell).join('')}</tr>`).join('')}</table>`;
+  return `<table class="seq"><tr>${head}</tr>${rows.map((row) => `<tr>${row.cells.map(alignedCell).join('')}</tr>`).join('')}</table>`;
 }
 
 function browserSection(r: TraceReport, mermaid: boolean): string {

@@ -8,6 +8,7 @@
 // nothing of it is visible to the page but the binding it calls and one flag).
 import { TraceAnything } from 'trace-anything';
 import { TraceAdapter, MEDIA_EVENTS } from './adapter.js';
+import { emeApiSurface } from '../eme-api.js';
 
 /** @import { NewEntry } from '../recorder.js' */
 
@@ -21,26 +22,6 @@ const INSTALLED = Symbol.for('eme-compat.tracer');
  *   | { kind: 'entry', doc: string, at: number, entry: NewEntry & { seq: number } }
  *   | { kind: 'warning', doc: string, message: string }} TraceMessage
  */
-
-/** What the page can see of the EME API surface (the runner records the same). */
-function emeApiSurface() {
-  /** @type {Record<string, string>} */
-  const kinds = { 'navigator.requestMediaKeySystemAccess': typeof navigator.requestMediaKeySystemAccess };
-  for (const name of [
-    'MediaKeys',
-    'MediaKeySession',
-    'MediaKeySystemAccess',
-    'MediaKeyStatusMap',
-    'MediaKeyMessageEvent',
-    'MediaEncryptedEvent',
-    'WebKitMediaKeys',
-    'MediaSource',
-  ]) {
-    kinds[name] = typeof (/** @type {any} */ (window)[name]);
-  }
-  kinds['HTMLMediaElement.prototype.setMediaKeys'] = typeof HTMLMediaElement.prototype.setMediaKeys;
-  return kinds;
-}
 
 function isTop() {
   try {
