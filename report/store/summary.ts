@@ -6,7 +6,7 @@
 //   figures), keyed by that hash — read only for details the site does not have yet.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { CompatReport, ScenarioResult } from '../../model/results.ts';
+import { CheckResult, type CompatReport, type ScenarioResult } from '../../model/results.ts';
 import { VERDICTS } from '../../model/verdict.ts';
 import type { RunIndex } from '../run-index.ts';
 import { emeSteps, toMermaid, toSteps } from '../sequence.ts';
@@ -49,15 +49,8 @@ export const BuildLine = z.object({
 });
 export type BuildLine = z.infer<typeof BuildLine>;
 
-export const CheckLine = z.object({
-  title: z.string(),
-  level: z.enum(['must', 'advisory']),
-  ok: z.boolean(),
-  expected: z.string(),
-  observed: z.string(),
-  spec: z.string().optional(),
-  step: z.string().optional(),
-});
+/** A check as the drill-down shows it: the report's own check, less its id. */
+export const CheckLine = CheckResult.omit({ id: true });
 
 export const PictureLine = z.object({
   referenceScenario: z.string().nullable(),
@@ -141,17 +134,9 @@ function detailOf(s: ScenarioResult): DetailLine {
   const content: Omit<DetailLine, 'kind' | 'hash'> = {
     reason: s.reason,
     expectedReason: s.expected.reason ?? null,
-    difference: (s as { difference?: string | null }).difference ?? null,
+    difference: s.difference,
     attempts: s.attempts,
-    checks: s.checks.map((c) => ({
-      title: c.title,
-      level: c.level,
-      ok: c.ok,
-      expected: c.expected,
-      observed: c.observed,
-      ...(c.spec ? { spec: c.spec } : {}),
-      ...((c as { step?: string }).step ? { step: (c as { step?: string }).step } : {}),
-    })),
+    checks: s.checks.map(({ id: _id, ...check }) => check),
     steps: s.record?.page ? toSteps(entries) : [],
     diagram: s.record?.page ? toMermaid(entries) : '',
     pictures: (s.record?.evidence ?? []).flatMap((e) =>
