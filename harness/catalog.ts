@@ -7,6 +7,7 @@ import type { FaultInput, FaultRuleInput } from '../model/faults.ts';
 import type { FaultThen, PlaybackMode } from '../model/page-params.ts';
 import { CASE_SCENARIOS } from './catalog-cases.ts';
 import { CONFORMANCE_SCENARIOS } from './catalog-conformance.ts';
+import { playerScenarios } from './catalog-players.ts';
 import { pageOf, type Group, type Scenario } from './scenario.ts';
 
 const manifest = readManifest();
@@ -448,6 +449,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ),
   ...CASE_SCENARIOS,
   ...CONFORMANCE_SCENARIOS,
+  ...playerScenarios(manifest),
 ];
 
 /** Catalog groups that do not apply to Clear Key, recorded with the reason instead of run. */

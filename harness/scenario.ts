@@ -7,6 +7,7 @@ import type { FaultKind } from '../model/faults.ts';
 import type { FaultThen, PageModule, PageParams, PlaybackMode } from '../model/page-params.ts';
 import type { CaseTable } from './case-table.ts';
 import type { IdlShape } from '../model/idl/shape.ts';
+import type { PlayerName, StreamFormat } from '../model/players.ts';
 
 export const GROUPS = {
   A: 'Capability negotiation',
@@ -19,6 +20,7 @@ export const GROUPS = {
   H: 'Content coverage',
   I: 'Expiry and policy',
   J: 'Interface shape',
+  K: 'Players',
 } as const;
 export type Group = keyof typeof GROUPS;
 
@@ -42,7 +44,9 @@ export type Rules =
   /** The case table, and the timeline rules of harness/judge/conformance.ts named in `timeline`. */
   | { by: 'conformance'; timeline?: ConformanceTimeline }
   /** The WebIDL shape (harness/idl.ts), seen from a secure context or from an insecure-origin frame. */
-  | { by: 'idl'; shape: IdlShape; context: 'secure' | 'insecure' };
+  | { by: 'idl'; shape: IdlShape; context: 'secure' | 'insecure' }
+  /** A player's playback of `asset` through its `format` manifest: picture, wire, EME trace, probe claims. */
+  | { by: 'player'; player: PlayerName; format: StreamFormat; asset: AssetInfo; target: number };
 
 /** Timeline rules of the conformance scenarios (harness/judge/conformance.ts holds them). */
 export type ConformanceTimeline =

@@ -82,6 +82,24 @@ export const NOTES = {
   'page-closed': z.looseObject({ page: z.number().int().positive() }),
   /** media-element: the element's src is about to be replaced. */
   'reset-src': nothing,
+  /** player: what trace-anything or the tracer's adapter could not trace. */
+  'tracer-warning': z.looseObject({ message: z.string() }),
+  /** player: the player's build loaded; `version` is what the player says it is at run time. */
+  'player-loaded': z.looseObject({ player: z.string(), version: z.string(), manifest: z.string() }),
+  /** player: an error the player reported; `fatal` when it gave up playing (its own severity). */
+  'player-error': z.looseObject({
+    player: z.string(),
+    fatal: z.boolean(),
+    code: z.union([z.string(), z.number()]).nullable(),
+    message: z.string(),
+    detail: z.unknown().optional(),
+  }),
+  /** player: what capability probes claimed before playing (before the tracer: not in the conversation). */
+  'probe-claims': z.looseObject({
+    harness: z.looseObject({ supported: z.boolean(), detail: z.string() }),
+    /** The player's own probe (Shaka's probeSupport()); null for players without one. */
+    player: z.looseObject({ supported: z.boolean(), detail: z.string() }).nullable(),
+  }),
 };
 
 export type NoteName = keyof typeof NOTES;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { FaultRules } from './faults.ts';
 import { IdlShape } from './idl/shape.ts';
+import { PlayerName, StreamFormat } from './players.ts';
 
 /** A key store label ('key-1'); the page asks the run for its key id. */
 const KeyLabel = z.string().min(1).max(64);
@@ -104,6 +105,16 @@ export const PAGE_MODULES = {
   'never-reports': z.strictObject({ ...RUN_PARAMS }),
   'conformance-access': z.strictObject({ ...RUN_PARAMS, cases: CaseIds }),
   'conformance-sessions': z.strictObject({ ...RUN_PARAMS, cases: CaseIds }),
+  /** A player (model/players.ts) plays an asset through its DASH MPD or HLS playlist, traced. */
+  player: z.strictObject({
+    ...RUN_PARAMS,
+    player: PlayerName,
+    format: StreamFormat,
+    /** An asset of media/manifest.json with a manifest in `format`. */
+    asset: z.string().min(1),
+    /** The currentTime (seconds) playback must pass. */
+    target: z.number().positive().max(60).optional(),
+  }),
   /** The interface shape harness/idl.ts derives from the spec's WebIDL, and where to look at it from. */
   'idl-shape': z.strictObject({ ...RUN_PARAMS, shape: IdlShape, context: z.enum(['secure', 'insecure']) }),
 };

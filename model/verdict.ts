@@ -11,7 +11,9 @@ export type Verdict = (typeof VERDICTS)[number];
  *   rotation layout): interop, not an EME algorithm;
  * - missing-feature: the browser lacks what the scenario needs (a key system, a session type);
  * - not-measurable: the harness cannot observe it with this browser and driver (a picture it cannot
- *   capture) — says nothing about the browser.
+ *   capture) — says nothing about the browser;
+ * - player-limitation: a player (group K) did not play what the browser can: the player's own bug or
+ *   gap, with its evidence and version — says nothing about the browser.
  */
 export const DIFFERENCES = [
   'spec-deviation',
@@ -19,6 +21,7 @@ export const DIFFERENCES = [
   'content-format',
   'missing-feature',
   'not-measurable',
+  'player-limitation',
 ] as const;
 export type Difference = (typeof DIFFERENCES)[number];
 

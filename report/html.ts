@@ -25,6 +25,7 @@ const DIFFERENCE_TEXT: Record<Difference, string> = {
   'content-format': 'content-format interop (a media layout the spec does not define)',
   'missing-feature': 'missing feature',
   'not-measurable': 'not measurable here (says nothing about the browser)',
+  'player-limitation': "the player's own limitation (the browser can play this; the player did not)",
 };
 
 export function renderBrowserReport(r: CompatReport): string {

@@ -22,6 +22,7 @@ import { FaultRules } from '../model/faults.ts';
 import { checkPageParams } from '../model/page-params.ts';
 import { LICENSE_BODY_LIMIT, createLicenseHandler } from './license-endpoint.ts';
 import { findProfile, type LicenseProfiles } from './license-proxy.ts';
+import { playerRoutes } from './players.ts';
 
 export interface AppOptions {
   store: RunStore;
@@ -274,6 +275,7 @@ function createApp(options: AppOptions): express.Express {
   app.get('/media/manifest.json', (_req, res, next) =>
     res.sendFile(resolve(mediaDir, 'manifest.json'), (err) => err && next(err)),
   );
+  app.use(playerRoutes());
   // The dashboard, when `eme-compat dashboard` has built it.
   app.use(
     '/dashboard',

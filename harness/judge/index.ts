@@ -10,6 +10,7 @@ import { judgeIdl } from './idl.ts';
 import { judgePersistentLifecycle, judgeTemporaryLifecycle } from './lifecycle.ts';
 import { runKeys } from './notes.ts';
 import { judgePlayback } from './playback.ts';
+import { judgePlayer } from './player.ts';
 import { judgeProbe } from './probe.ts';
 import { Timeline } from './timeline.ts';
 import { decide, withAdvisory, type Judgement } from './verdict.ts';
@@ -58,5 +59,7 @@ function byCatalogRules(scenario: Pick<Scenario, 'id' | 'rules' | 'cases'>, reco
       return judgeConformance(record, scenario.cases ?? {}, rules);
     case 'idl':
       return judgeIdl(record, rules.shape, rules.context);
+    case 'player':
+      return judgePlayer(record, rules);
   }
 }

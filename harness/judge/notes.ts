@@ -61,3 +61,14 @@ export function retryNote(t: Timeline): NoteEntry<'retry'> | undefined {
 export function countWindows(t: Timeline): NoteEntry<'count-window'>[] {
   return t.notes('count-window');
 }
+
+/** The player module: the player that played (as it names its version), its errors, and what the probes claimed. */
+export interface PlayerNotes {
+  loaded: NoteEntry<'player-loaded'> | undefined;
+  errors: NoteEntry<'player-error'>[];
+  claims: NoteEntry<'probe-claims'> | undefined;
+}
+
+export function playerNotes(t: Timeline): PlayerNotes {
+  return { loaded: t.notes('player-loaded')[0], errors: t.notes('player-error'), claims: t.notes('probe-claims')[0] };
+}

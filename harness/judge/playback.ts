@@ -29,11 +29,11 @@ function videoEvents<N extends EventName>(t: Timeline, name: N): EventOf<N>[] {
   return t.events('video', name);
 }
 
-function firstProgress(t: Timeline, seconds: number): EventOf<'progress'> | undefined {
+export function firstProgress(t: Timeline, seconds: number): EventOf<'progress'> | undefined {
   return videoEvents(t, 'progress').find((e) => (e.data?.milestone ?? 0) >= seconds);
 }
 
-function mediaError(t: Timeline): string | null {
+export function mediaError(t: Timeline): string | null {
   const err = videoEvents(t, 'error')[0];
   if (err) return `MediaError ${err.data?.code}: ${err.data?.message || '(no message)'}`;
   const append = t.calls('mediaSource', 'appendBuffer').find((c) => c.result && !isFulfilled(c));
@@ -58,7 +58,7 @@ function resumesAfterUpdate(progress: PageEntry, update: PageEntry): Check {
  * Where no frame can be had — the page could not draw one, or even the clear rendition's frame is
  * blank — the picture is not measurable here: that says nothing about the browser's decryption.
  */
-function pictureChecks(record: RunRecord, t: Timeline, reference: boolean): Check[] {
+export function pictureChecks(record: RunRecord, t: Timeline, reference: boolean): Check[] {
   const { ready, notReady } = pictureNote(t);
   const picture = record.evidence.find((e) => e.kind === 'picture');
   if (!ready)

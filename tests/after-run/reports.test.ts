@@ -32,10 +32,13 @@ test('each report names a real browser build and the page saw its user agent', (
 });
 
 test('every scenario the project runs is in its report with a reason', () => {
+  // npm test runs the player group on one asset (scripts/test.ts says which it leaves out).
+  const leftOut = process.env['EME_MATRIX_LEFT_OUT'] ? new RegExp(process.env['EME_MATRIX_LEFT_OUT']) : null;
   for (const r of reports) {
     const profile = loadProfiles().find((p) => p.project === r.browser.project)!;
     const filter = profile.scenarios ? new RegExp(profile.scenarios) : null;
     const expected = SCENARIOS.filter((s) => !filter || filter.test(`${s.id}: ${s.title}`))
+      .filter((s) => !leftOut?.test(`${s.id}: ${s.title}`))
       .map((s) => s.id)
       .sort();
     assert.deepEqual(r.scenarios.map((s) => s.id).sort(), expected, r.browser.project);

@@ -32,6 +32,12 @@ import { MILESTONES, videoState } from '../media.js';
  * @typedef {{ emit: (entry: NewEntry) => number, warn: (message: string) => void }} Sink
  */
 
+/**
+ * `mediaEvents: false` leaves media element events to a page that records them itself (the runner's
+ * player module); EME calls on the element (setMediaKeys) are traced either way.
+ * @typedef {{ mediaEvents?: boolean }} AdapterOptions
+ */
+
 /** The EME methods traced per class, with the target their calls are recorded on. */
 const METHODS = /** @type {Record<string, { target: string | null, names: string[] }>} */ ({
   Navigator: { target: 'navigator', names: ['requestMediaKeySystemAccess'] },
@@ -58,9 +64,13 @@ function isMediaElement(/** @type {any} */ node) {
 }
 
 export class TraceAdapter {
-  /** @param {Sink} sink */
-  constructor(sink) {
+  /**
+   * @param {Sink} sink
+   * @param {AdapterOptions} [options]
+   */
+  constructor(sink, { mediaEvents = true } = {}) {
     this.sink = sink;
+    this.mediaEvents = mediaEvents;
     /** @type {WeakMap<object, string>} */
     this.labels = new WeakMap();
     /** @type {Map<string, number>} */
@@ -228,6 +238,7 @@ export class TraceAdapter {
    * @param {any} element
    */
   watchElement(element) {
+    if (!this.mediaEvents) return;
     if (!element || typeof element.addEventListener !== 'function' || this.crossed.has(element)) return;
     this.crossed.set(element, new Set());
     for (const name of MEDIA_EVENTS) element.addEventListener(name, (/** @type {Event} */ e) => this.onMediaEvent(e));
@@ -239,7 +250,7 @@ export class TraceAdapter {
    */
   onMediaEvent(event) {
     const element = event?.target;
-    if (!isMediaElement(element) || this.seenEvents.has(event)) return;
+    if (!this.mediaEvents || !isMediaElement(element) || this.seenEvents.has(event)) return;
     this.seenEvents.add(event);
     if (!this.crossed.has(element)) this.crossed.set(element, new Set());
     const target = this.elementLabel(element);

@@ -1,13 +1,12 @@
 // @ts-check
 // The EME tracer, injected into every document of a traced page (every frame, every navigation) before
-// the page's own scripts run. trace-anything wraps the EME entry points and follows the objects they
-// return (access → MediaKeys → sessions); the adapter turns its logs, and the media elements' events,
-// into timeline entries. Each entry leaves at once through the driver's binding (window[SINK]), numbered
+// the page's own scripts run. install.js wraps the EME entry points (trace-anything follows the objects
+// they return: access → MediaKeys → sessions) and turns them, and the media elements' events, into
+// timeline entries. Each entry leaves at once through the driver's binding (window[SINK]), numbered
 // per document and stamped with absolute high-resolution time, so the driver can merge the documents of
 // a page into one timeline (harness/trace/merge.ts). Bundled by harness/trace/bundle.ts (esbuild, IIFE:
 // nothing of it is visible to the page but the binding it calls and one flag).
-import { TraceAnything } from 'trace-anything';
-import { TraceAdapter, MEDIA_EVENTS } from './adapter.js';
+import { traceEme } from './install.js';
 import { emeApiSurface } from '../eme-api.js';
 
 /** @import { NewEntry } from '../recorder.js' */
@@ -87,7 +86,7 @@ function install() {
   announce();
 
   let seq = 0;
-  const adapter = new TraceAdapter({
+  traceEme({
     emit(entry) {
       announce();
       const n = seq++;
@@ -98,59 +97,6 @@ function install() {
       send({ kind: 'warning', doc, message });
     },
   });
-  /** @param {import('./adapter.js').TraceLog} log */
-  const logger = (log) => {
-    try {
-      adapter.onLog(log);
-    } catch (error) {
-      send({ kind: 'warning', doc, message: `tracer: ${String(error)}` });
-    }
-  };
-  // Async results are awaited by the adapter (a call entry when the call returns, a result entry when
-  // it settles); event listener methods and the noisy state getters are left alone; events are traced
-  // through the on<event> properties, which trace-anything listens on from the moment it wraps a session.
-  const options = {
-    logger,
-    logAsyncResultsImmediately: true,
-    idProperty: null,
-    skipProperties: ['addEventListener', 'removeEventListener', 'dispatchEvent', 'keySystem'],
-  };
-  // Where EME is absent (an insecure origin, a build without it) the document says so in its emeApi.
-  if (typeof navigator.requestMediaKeySystemAccess === 'function') {
-    TraceAnything.traceMember(navigator, 'requestMediaKeySystemAccess', options);
-  }
-  if (typeof navigator.mediaCapabilities?.decodingInfo === 'function') {
-    TraceAnything.traceMember(navigator.mediaCapabilities, 'decodingInfo', {
-      ...options,
-      exploreResultFields: ['keySystemAccess'],
-    });
-  }
-  if (typeof MediaKeySystemAccess === 'function') TraceAnything.traceClass(MediaKeySystemAccess, options);
-  if (typeof MediaKeys === 'function') TraceAnything.traceClass(MediaKeys, options);
-  if (typeof MediaKeySession === 'function') {
-    TraceAnything.traceClass(MediaKeySession, {
-      ...options,
-      skipProperties: [...options.skipProperties, 'sessionId', 'expiration', 'keyStatuses'],
-    });
-  }
-  if (typeof HTMLMediaElement.prototype.setMediaKeys === 'function') {
-    TraceAnything.tracePrototype(HTMLMediaElement, 'setMediaKeys', options);
-  }
-  // Media events do not bubble, but capture listeners on the window see them for every element in the
-  // document, whenever it was added (trace-anything's element tracing watches direct children of <html> only).
-  for (const name of MEDIA_EVENTS) {
-    window.addEventListener(
-      name,
-      (event) => {
-        try {
-          adapter.onMediaEvent(event);
-        } catch (error) {
-          send({ kind: 'warning', doc, message: `tracer: ${String(error)}` });
-        }
-      },
-      { capture: true },
-    );
-  }
 }
 
 if (!(/** @type {any} */ (window)[INSTALLED])) {
