@@ -79,13 +79,13 @@ export const DRIVERS = {
       g.shaka.polyfill.installAll();
       const player = new g.shaka.Player();
       /** @param {any} e */
-      const describe = (e) => {
+      const errorText = (e) => {
         const code = Object.entries(g.shaka.util.Error.Code).find(([, v]) => v === e?.code)?.[0] ?? 'unknown';
         return `shaka.util.Error ${e?.code} ${code} (category ${e?.category})`;
       };
       player.addEventListener('error', (/** @type {any} */ event) => {
         const e = event.detail ?? {};
-        onError({ fatal: e.severity === 2, code: e.code ?? null, message: describe(e), detail: short(e.data) });
+        onError({ fatal: e.severity === 2, code: e.code ?? null, message: errorText(e), detail: short(e.data) });
       });
       await player.attach(video);
       player.configure({ drm: { servers: { [keySystem]: licenseUrl } } });
@@ -95,7 +95,7 @@ export const DRIVERS = {
         onError({
           fatal: true,
           code: e?.code ?? null,
-          message: `load() rejected: ${describe(e)}`,
+          message: `load() rejected: ${errorText(e)}`,
           detail: short(e?.data),
         });
         return;
