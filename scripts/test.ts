@@ -108,13 +108,7 @@ const steps: Step[] = [
     // Every scenario but the player group's long tail: the players play one asset here (h264-cenc, each
     // player and format); `eme-compat run --group K` is the whole player matrix (docs/PLAYERS.md).
     name: 'browser matrix (Playwright; the player group on one asset)',
-    command: [
-      process.execPath,
-      require.resolve('@playwright/test/cli'),
-      'test',
-      '--grep-invert',
-      PLAYER_LONG_TAIL,
-    ],
+    command: [process.execPath, require.resolve('@playwright/test/cli'), 'test', '--grep-invert', PLAYER_LONG_TAIL],
     count: playwrightCounts('out/playwright-results.json'),
     // Plain `playwright test` writes the reports; keeping the run in the results history is the CLI's
     // job, done here as `eme-compat run` does it, so the dashboard steps below see this run.
