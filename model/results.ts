@@ -40,6 +40,8 @@ export const ScenarioResult = z.object({
   checks: z.array(CheckResult),
   findings: z.record(z.string(), z.unknown()).optional(),
   durationMs: z.number().nonnegative(),
+  /** The player that played (group K), as npm names it and as it said its version at run time; null elsewhere. */
+  player: z.object({ name: z.string(), npmPackage: z.string(), version: z.string() }).nullable().optional(),
   /** The verdict of every attempt, in order (more than one when Playwright retried); differing verdicts = flaky. */
   attempts: z.array(z.enum(VERDICTS)).default([]),
   /** The page environment as the page saw it (user agent, secure context, API surface). */

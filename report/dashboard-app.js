@@ -103,6 +103,21 @@
     return out;
   }
 
+  /**
+   * Player scenarios: the latest run in which the cell's verdict or sequence changed while the player's
+   * version did (the same browser build before and after), as a marker beside the browser's.
+   */
+  function playerChange(scenario, key) {
+    const list = historyOf(scenario, key);
+    for (let i = list.length - 1; i > 0; i--) {
+      const [a, b] = [list[i - 1].cell, list[i].cell];
+      if (!a[3] || !b[3] || a[3] === b[3]) continue;
+      const what = a[0] !== b[0] ? `${a[0]} → ${b[0]}` : a[2] !== b[2] ? 'recorded sequence changed' : '';
+      if (what) return { text: `changed with ${b[3]}`, what: `${what} (player ${a[3]} → ${b[3]}, same browser build)` };
+    }
+    return null;
+  }
+
   function visible(s, v, keys) {
     if (state.group && s.group !== state.group) return false;
     const q = state.q.toLowerCase();
@@ -154,11 +169,14 @@
             if (!at) return '<td class="muted">—</td>';
             const c = at.cell;
             const mark = changed[s.id]?.[k];
+            const byPlayer = c[3] ? playerChange(s.id, k) : null;
             const selected = state.cell === `${s.id}|${k}` ? ' selected' : '';
-            return `<td><span class="v ${esc(c[0])}${unexpected(c) ? ' unexpected' : ''}${selected}" data-cell="${esc(s.id)}|${esc(k)}" title="${esc(c[0])}; expected ${esc(c[1].replace(/\|/g, ' or '))}">${esc(c[0])}</span>${mark ? `<span class="changed" data-changed="${esc(s.id)}|${esc(k)}" title="${esc(mark.what)}">${esc(mark.text)}</span>` : ''}${strip(s.id, k, 12)}</td>`;
+            return `<td><span class="v ${esc(c[0])}${unexpected(c) ? ' unexpected' : ''}${selected}" data-cell="${esc(s.id)}|${esc(k)}" title="${esc(c[0])}; expected ${esc(c[1].replace(/\|/g, ' or '))}${c[3] ? ` · ${esc(c[3])}` : ''}">${esc(c[0])}</span>${mark ? `<span class="changed" data-changed="${esc(s.id)}|${esc(k)}" title="${esc(mark.what)}">${esc(mark.text)}</span>` : ''}${byPlayer ? `<span class="changed" data-player-changed="${esc(s.id)}|${esc(k)}" title="${esc(byPlayer.what)}">${esc(byPlayer.text)}</span>` : ''}${strip(s.id, k, 12)}</td>`;
           })
           .join('');
-        rows += `<tr><td title="${esc(s.title)}">${esc(s.id)}</td>${cells}</tr>`;
+        // Player scenarios name the player build(s) beside the scenario, as the columns name the browsers'.
+        const players = [...new Set(keys.map((k) => v.cells[s.id]?.[k]?.cell[3]).filter(Boolean))];
+        rows += `<tr><td title="${esc(s.title)}">${esc(s.id)}${players.length ? `<br><span class="muted" data-player="${esc(s.id)}">${players.map(esc).join(', ')}</span>` : ''}</td>${cells}</tr>`;
       }
     }
     return `<div id="gridbox"><table id="grid">${head1}${head2}${rows}</table></div>`;
@@ -325,6 +343,7 @@
     aside.hidden = false;
     aside.innerHTML = `<span class="close" id="close" title="close">✕</span><h2 id="detail-title">${esc(scenario)}</h2>
 <p>${esc(s.title)}</p><p><b>${esc(b.label)}</b> ${esc(b.name)} ${esc(b.version)} · driver ${esc(b.driver)}${b.source ? ` · ${esc(b.source)}` : ''}</p>
+${cell[3] ? `<p id="detail-player">player <b>${esc(cell[3])}</b> in this browser build</p>` : ''}
 <p><span class="v ${esc(cell[0])}${unexpected(cell) ? ' unexpected' : ''}">${esc(cell[0])}</span> expected ${esc(cell[1].replace(/\|/g, ' or '))} · run ${esc(run.startedAt)}</p>
 ${mark ? `<p class="changed" id="detail-changed">${esc(mark.text)}: ${esc(mark.what)}</p>` : ''}
 <p>history over runs: ${strip(scenario, key, 100)}</p>

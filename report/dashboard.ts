@@ -12,8 +12,11 @@ import { SPEC_BASE } from '../model/verdict.ts';
 import { hasFullReports, readDetails, readSummary, runFolders } from './store/store.ts';
 import type { BuildLine, RunSummary } from './store/summary.ts';
 
-/** A cell as the page gets it: [verdict, expected verdicts joined by '|', sequence hash]. */
-export type DashboardCell = [verdict: string, expected: string, sequence: string];
+/**
+ * A cell as the page gets it: [verdict, expected verdicts joined by '|', sequence hash], and for a player
+ * scenario the player that played ('shaka-player@5.2.12').
+ */
+export type DashboardCell = [verdict: string, expected: string, sequence: string, player?: string];
 
 export interface DashboardRun {
   id: string;
@@ -77,7 +80,10 @@ export function dashboardData(
   const builds: DashboardData['builds'] = {};
   const runs = summaries.map((s): DashboardRun => {
     const cells: DashboardRun['cells'] = {};
-    for (const c of s.cells) (cells[c.scenario] ??= {})[c.build] = [c.verdict, c.expected.join('|'), c.sequence];
+    for (const c of s.cells)
+      (cells[c.scenario] ??= {})[c.build] = c.player
+        ? [c.verdict, c.expected.join('|'), c.sequence, c.player]
+        : [c.verdict, c.expected.join('|'), c.sequence];
     const pages: Record<string, string> = {};
     const details: Record<string, string> = {};
     s.builds.forEach((b, i) => {

@@ -1,6 +1,7 @@
 // Readable HTML: one self-contained page per browser report, and the cross-browser view that puts the
 // browsers' recorded sequences for each scenario aligned row by row against a reference browser the reader
 // picks: missing, extra and different steps, and orders the spec leaves open marked as such.
+import { probeRows } from './probe-playback.ts';
 import { SPEC_BASE, type Difference } from '../model/verdict.ts';
 import { type AlignedCell, alignSequences, toSteps } from './sequence.ts';
 import { formatEntry } from './timeline-text.ts';
@@ -41,7 +42,7 @@ export function renderBrowserReport(r: CompatReport): string {
             `<tr><td>${c.ok ? '✓' : c.unmeasured ? '?' : c.level === 'must' ? '✗' : '△'}</td><td>${esc(c.title)}${c.spec ? ` <a href="${SPEC_BASE}${esc(c.spec)}">${esc(c.spec)}</a>` : ''}${c.step ? ` ${esc(c.step)}` : ''}${c.why ? `<br><span class="muted">advisory: ${esc(c.why)}</span>` : ''}${c.unmeasured ? `<br><span class="muted">not measurable here: ${esc(c.unmeasured)}</span>` : ''}</td><td>${esc(c.expected)}</td><td>${esc(c.observed)}</td></tr>`,
         )
         .join('');
-      return `<tr id="${esc(s.id)}"><td>${esc(s.id)}</td><td>${esc(s.group)}</td><td><span class="v ${s.verdict}">${s.verdict}</span></td><td>${esc(s.expected.verdicts.join(' | '))}</td>
+      return `<tr id="${esc(s.id)}"><td>${esc(s.id)}${s.player ? `<br><span class="muted">${esc(s.player.npmPackage)}@${esc(s.player.version)}</span>` : ''}</td><td>${esc(s.group)}</td><td><span class="v ${s.verdict}">${s.verdict}</span></td><td>${esc(s.expected.verdicts.join(' | '))}</td>
 <td>${s.difference ? `<span class="muted">${esc(DIFFERENCE_TEXT[s.difference])}:</span> ` : ''}${esc(s.reason)}<details><summary>checks and timeline</summary><table><tr><th></th><th>rule</th><th>expected</th><th>observed</th></tr>${checks}</table>
 <pre>${s.record ? esc(s.record.joined.map(formatEntry).join('\n')) : '(no run: the test ended before it had one)'}</pre></details></td></tr>`;
     })
@@ -49,8 +50,26 @@ export function renderBrowserReport(r: CompatReport): string {
   return page(
     `EME compatibility: ${b.project}`,
     `<h1>${esc(b.label)} ${esc(b.version)}</h1><p class="muted">${esc(b.userAgent ?? '')}<br>${esc(r.environment.os)} · run ${esc(r.run.startedAt)} · driver ${esc(b.driver)}${Object.keys(b.prefs).length ? ` · prefs ${esc(JSON.stringify(b.prefs))}` : ''}</p>
-<p>${counts}</p><table><tr><th>scenario</th><th>group</th><th>verdict</th><th>expected</th><th>reason</th></tr>${rows}</table>`,
+<p>${counts}</p><table><tr><th>scenario</th><th>group</th><th>verdict</th><th>expected</th><th>reason</th></tr>${rows}</table>${probeSection(r)}`,
   );
+}
+
+/** Probe against playback for the player scenarios (report/probe-playback.ts), mismatches first. */
+function probeSection(r: CompatReport): string {
+  const rows = probeRows(r.scenarios);
+  if (!rows.length) return '';
+  const claim = (c: { supported: boolean; detail: string } | null) =>
+    c
+      ? `<span title="${esc(c.detail)}">${c.supported ? 'supported' : 'unsupported'}</span>`
+      : '<span class="muted">no probe</span>';
+  const body = rows
+    .map(
+      (x) =>
+        `<tr data-probe="${esc(x.scenario)}"><td><a href="#${esc(x.scenario)}">${esc(x.scenario)}</a><br><span class="muted">${esc(x.player)}</span></td><td>${claim(x.harness)}</td><td>${claim(x.playerProbe)}</td><td>${x.played ? 'played' : 'did not play'}</td><td>${x.comparable ? (x.mismatches.length ? `<b>mismatch: ${esc(x.mismatches.join(', '))}</b>` : 'agree') : '<span class="muted">not comparable: the player failed on its own</span>'}</td></tr>`,
+    )
+    .join('');
+  const mismatched = rows.filter((x) => x.mismatches.length).length;
+  return `<h2 id="probe-against-playback">Probe against playback</h2><p>${mismatched} of ${rows.length} player runs where a capability probe claimed otherwise than playback showed.</p><table><tr><th>scenario</th><th>harness probe (requestMediaKeySystemAccess)</th><th>player's probe</th><th>playback</th><th></th></tr>${body}</table>`;
 }
 
 const CROSS_STYLE = `.seq td{font:12px ui-monospace,monospace;white-space:nowrap}.same{color:#555}.missing{background:#fde2e2;color:#900}

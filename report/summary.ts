@@ -1,4 +1,5 @@
 // The readable end-of-run summary: verdict counts per browser, then every result that is not a pass.
+import { probeRows } from './probe-playback.ts';
 import type { CompatReport } from '../model/results.ts';
 
 function table(rows: string[][]): string {
@@ -54,6 +55,15 @@ export function formatSummary(reports: CompatReport[], files: string[] = []): st
       .map((s) => `  ${r.browser.project}  ${s.id}: ${s.attempts.join(' → ')}`),
   );
   if (flaky.length) lines.push('', 'Flaky (the verdict changed between attempts):', ...flaky);
+  const probeMismatches = reports.flatMap((r) =>
+    probeRows(r.scenarios)
+      .filter((x) => x.mismatches.length)
+      .map(
+        (x) =>
+          `  ${r.browser.project}  ${x.scenario}: ${x.mismatches.join(' and ')} probe claimed ${x.played ? 'unsupported, yet it played' : 'supported, yet it did not play'}`,
+      ),
+  );
+  if (probeMismatches.length) lines.push('', 'Probe against playback (mismatches):', ...probeMismatches);
   if (files.length) lines.push('', `Reports: ${files.join(', ')}`);
   return lines.join('\n');
 }

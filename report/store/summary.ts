@@ -71,6 +71,8 @@ export const CellLine = z.object({
   sequence: z.string(),
   /** The hash of the cell's DetailLine (details.jsonl.gz). */
   detail: z.string(),
+  /** The player that played (group K), as `npm-package@version`; null for the harness's own pages. */
+  player: z.string().nullable().default(null),
 });
 export type CellLine = z.infer<typeof CellLine>;
 
@@ -188,6 +190,7 @@ export function summarize(id: string, index: RunIndex, reports: CompatReport[], 
         expected: s.expected.verdicts,
         sequence: sequenceHash(detail.steps),
         detail: detail.hash,
+        player: s.player ? `${s.player.npmPackage}@${s.player.version}` : null,
       };
     }),
   );

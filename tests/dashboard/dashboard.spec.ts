@@ -253,3 +253,32 @@ test('a marker the version sweep really found: idl.interfaces changed in Chromiu
   await expect(page.locator(`[data-changed="${scenario}|${chromium('143.0.7499.0')}"]`)).toHaveText('changed in 143');
   await expect(page.locator(`[data-changed="${scenario}|${chromium('133.0.6943.0')}"]`)).toHaveCount(0);
 });
+
+test('player@version beside browser@version: the row names the player, a new player version that changed a verdict is marked', async ({
+  page,
+}) => {
+  // Two runs of one browser build; between them Shaka went from 5.2.11 to 5.2.12 and the verdict changed.
+  const results = mkdtempSync(join(tmpdir(), 'eme-history-players-'));
+  const site = mkdtempSync(join(tmpdir(), 'eme-site-players-'));
+  const P = 'player.shaka.dash.h264-cenc';
+  const run = (folder: string, verdict: Verdict, version: string) => {
+    const r = report(FIREFOX[1]!, { [P]: [verdict, ['pass']], [A]: ['pass', ['pass']] });
+    r.scenarios.find((s) => s.id === P)!.player = { name: 'shaka', npmPackage: 'shaka-player', version };
+    storeRun(results, folder, { scope: 'partial', gaps: [] }, [r]);
+  };
+  run('2026-02-01T00-00-00-000Z', 'fail', '5.2.11');
+  run('2026-02-02T00-00-00-000Z', 'pass', '5.2.12');
+  const built = buildDashboard(results, site);
+  assert(built.runs === 2 && built.skipped.length === 0, JSON.stringify(built));
+  await page.goto(pathToFileURL(join(site, 'index.html')).href);
+  const key = keyOf(FIREFOX[1]!);
+  await expect(page.locator(`[data-player="${P}"]`)).toHaveText('shaka-player@5.2.12');
+  await expect(page.locator(`[data-player="${A}"]`)).toHaveCount(0);
+  await expect(page.locator(`[data-player-changed="${P}|${key}"]`)).toHaveText('changed with shaka-player@5.2.12');
+  await expect(page.locator(`[data-player-changed="${P}|${key}"]`)).toHaveAttribute(
+    'title',
+    'fail → pass (player shaka-player@5.2.11 → shaka-player@5.2.12, same browser build)',
+  );
+  await page.locator(`[data-cell="${P}|${key}"]`).click();
+  await expect(page.locator('#detail-player')).toHaveText('player shaka-player@5.2.12 in this browser build');
+});
