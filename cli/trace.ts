@@ -81,7 +81,7 @@ export function registerTraceCommand(
       `
 Writes <out>/<project>.json (the trace in the runner pages' timeline schema), <project>.txt, sequence-diff.txt
 and index.html. The tracer is trace-anything ${traceAnythingVersion()} with eme-compat's adapter, injected before the page's scripts
-in every frame (Playwright drivers); WebDriver-classic browsers are reported as not traceable.
+in every frame (Playwright and puppeteer drivers); WebDriver-classic browsers are reported as not traceable.
 
 Exit codes:
   ${TRACE_EXIT.ok}  every browser traced the page, saw EME calls, and the wait condition held

@@ -122,9 +122,9 @@ const steps: Step[] = [
   },
   {
     // The matrix step above runs every scenario; this one proves sharding, blob reports, merging and the
-    // gate on the API groups (B, C) and the license faults (G), which keeps the whole suite well under budget.
-    name: 'sharded plan (projects x 2 shards as blob reports, merged, gated; groups B, C, G)',
-    command: ['node', 'bin/eme-compat.js', 'plan', '--report-dir', 'out/plan-reports', '--grep', '@group-(B|C|G)'],
+    // gate on the lifecycle group (C): the machinery, not coverage, so one group keeps the suite in budget.
+    name: 'sharded plan (projects x 2 shards as blob reports, merged, gated; group C)',
+    command: ['node', 'bin/eme-compat.js', 'plan', '--report-dir', 'out/plan-reports', '--grep', '@group-C\\b'],
     count: playwrightCounts('out/playwright-results.json'),
     // Its merge must not replace the matrix's Allure results, which the report checks compare.
     env: { EME_RESULTS_DIR: 'off', EME_ALLURE_RESULTS: 'out/plan-allure-results' },

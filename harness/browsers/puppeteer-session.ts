@@ -6,25 +6,26 @@ import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppete
 import { browserEnvironment, plainMessage } from './processes.ts';
 import type { BrowserProfile } from './profiles.ts';
 import { runnerUrl, type BrowserSession, type OpenPage, type StartOptions } from './session.ts';
+import type { BrowserIdentity } from '../../model/browser.ts';
 
 const LAUNCH_TIMEOUT_MS = 60_000;
 
-export async function startPuppeteerBrowser(profile: BrowserProfile): Promise<BrowserSession> {
+/** Launches a Firefox build through puppeteer-core over WebDriver BiDi. */
+export async function launchPuppeteer(profile: BrowserProfile, { acceptInsecureCerts = true } = {}): Promise<Browser> {
   if (profile.engine !== 'firefox')
     throw new Error(
       `profile ${profile.project}: the puppeteer driver is for Firefox builds (this one is ${profile.engine})`,
     );
   if (!profile.executablePath) throw new Error(`profile ${profile.project}: the puppeteer driver needs executablePath`);
   const { env, home } = browserEnvironment();
-  let browser: Browser;
   try {
-    browser = await puppeteer.launch({
+    return await puppeteer.launch({
       browser: 'firefox',
       executablePath: profile.executablePath,
       headless: true,
       args: profile.args,
       extraPrefsFirefox: profile.prefs,
-      acceptInsecureCerts: true,
+      acceptInsecureCerts,
       env,
       timeout: LAUNCH_TIMEOUT_MS,
     });
@@ -33,9 +34,31 @@ export async function startPuppeteerBrowser(profile: BrowserProfile): Promise<Br
       `cannot launch ${profile.label} (${profile.executablePath}) with puppeteer-core: ${plainMessage(err)}${home ? `\n(${home})` : ''}`,
     );
   }
+}
+
+/** The build a puppeteer-driven browser is, as reports name it. */
+export async function puppeteerIdentity(profile: BrowserProfile, browser: Browser): Promise<BrowserIdentity> {
   // "firefox/140.12.0esr" (the format is the driver's; the version is what follows the slash).
   const reported = await browser.version();
   const [name, version] = reported.includes('/') ? reported.split('/', 2) : ['firefox', reported];
+  return {
+    project: profile.project,
+    label: profile.label,
+    engine: profile.engine,
+    name: name ?? 'firefox',
+    version: version ?? reported,
+    channel: profile.channel ?? null,
+    driver: 'puppeteer',
+    executablePath: profile.executablePath ?? null,
+    args: profile.args,
+    prefs: profile.prefs,
+    source: profile.source ?? null,
+  };
+}
+
+export async function startPuppeteerBrowser(profile: BrowserProfile): Promise<BrowserSession> {
+  const browser = await launchPuppeteer(profile);
+  const identity = await puppeteerIdentity(profile, browser);
   const newTab = (context?: BrowserContext): Promise<Page> => (context ?? browser).newPage();
   let spare: Promise<Page> | null = null;
   const pending = new Set<Promise<unknown>>();
@@ -61,19 +84,7 @@ export async function startPuppeteerBrowser(profile: BrowserProfile): Promise<Br
     close,
   });
   return {
-    identity: {
-      project: profile.project,
-      label: profile.label,
-      engine: profile.engine,
-      name: name ?? 'firefox',
-      version: version ?? reported,
-      channel: profile.channel ?? null,
-      driver: 'puppeteer',
-      executablePath: profile.executablePath,
-      args: profile.args,
-      prefs: profile.prefs,
-      source: profile.source ?? null,
-    },
+    identity,
     async startRun(baseURL: string, runId: string, options: StartOptions = {}): Promise<OpenPage> {
       if (options.isolation === 'context') {
         const context = await browser.createBrowserContext();

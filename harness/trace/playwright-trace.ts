@@ -1,145 +1,38 @@
-// Traces a page in a browser Playwright drives: the tracer goes in as an init script (every frame, every
-// navigation, before the page's scripts) and sends its entries through a binding; the page is opened,
-// the user script run, and the wait condition polled. What the page said stays in `messages`, whatever
-// happens after, so a failed wait or a throwing script still leaves the timeline up to that point.
-import type { Browser } from '@playwright/test';
-import type { BrowserIdentity } from '../../model/browser.ts';
+// The trace's driver for browsers Playwright drives (Chromium, Firefox over BiDi, Playwright's WebKit): a
+// context per trace, the sink as a binding, the tracer as an init script (harness/trace/watch.ts does the rest).
 import { launchPlaywright, playwrightIdentity } from '../browsers/playwright-session.ts';
-import { plainMessage } from '../browsers/processes.ts';
 import type { BrowserProfile } from '../browsers/profiles.ts';
-import { tracerScript } from './bundle.ts';
-import { TRACE_SINK, TraceMessage, type WaitSpec } from './schema.ts';
+import { traceWith, type DriverTrace, type TraceBrowser, type TraceTarget } from './watch.ts';
 
-const POLL_MS = 100;
-
-export interface TraceTarget {
-  url: string;
-  wait: WaitSpec;
-  ignoreHttpsErrors: boolean;
-}
-
-export interface DriverTrace {
-  identity: BrowserIdentity | null;
-  messages: TraceMessage[];
-  /** The page loaded and was watched to the end of the wait. */
-  loaded: boolean;
-  conditionMet: boolean;
-  /** Why the trace stopped short (launch, navigation, user script); null when it did not. */
-  failure: string | null;
-  /** What ended the wait, in words. */
-  ended: string;
-  /** Uncaught errors of the page itself (not ours), for the report. */
-  pageErrors: string[];
-  rejectedMessages: number;
-}
-
-export async function traceWithPlaywright(profile: BrowserProfile, target: TraceTarget): Promise<DriverTrace> {
-  const out: DriverTrace = {
-    identity: null,
-    messages: [],
-    loaded: false,
-    conditionMet: false,
-    failure: null,
-    ended: '',
-    pageErrors: [],
-    rejectedMessages: 0,
+export async function openPlaywright(profile: BrowserProfile): Promise<TraceBrowser> {
+  const browser = await launchPlaywright(profile);
+  return {
+    identity: playwrightIdentity(profile, browser),
+    async newPage({ ignoreHttpsErrors }) {
+      const context = await browser.newContext({ ignoreHTTPSErrors: ignoreHttpsErrors });
+      let page: ReturnType<typeof context.newPage> | null = null;
+      const pageOf = () => (page ??= context.newPage());
+      return {
+        // Bindings and init scripts go on the context, before the page exists: its first document gets them.
+        expose: async (name, sink) => {
+          await context.exposeBinding(name, (_source, raw: unknown) => sink(raw));
+        },
+        addInitScript: async (source) => {
+          await context.addInitScript({ content: source });
+        },
+        async goto(url, timeoutMs) {
+          const response = await (await pageOf()).goto(url, { waitUntil: 'load', timeout: timeoutMs });
+          return response ? { status: response.status(), statusText: response.statusText() } : null;
+        },
+        evaluate: async (expression) => (await pageOf()).evaluate(expression),
+        onPageError: (listener) => void pageOf().then((p) => p.on('pageerror', listener)),
+        onCrash: (listener) => void pageOf().then((p) => p.on('crash', listener)),
+      };
+    },
+    close: () => browser.close(),
   };
-  const { wait } = target;
-  let browser: Browser;
-  try {
-    browser = await launchPlaywright(profile);
-  } catch (err) {
-    out.failure = `cannot launch ${profile.label}: ${plainMessage(err).split('\n')[0]}`;
-    return out;
-  }
-  out.identity = playwrightIdentity(profile, browser);
-  const started = Date.now();
-  const deadline = started + wait.timeoutMs;
-  try {
-    const context = await browser.newContext({ ignoreHTTPSErrors: target.ignoreHttpsErrors });
-    let eventSeen = false;
-    await context.exposeBinding(TRACE_SINK, (_source, raw: unknown) => {
-      const parsed = TraceMessage.safeParse(raw);
-      if (!parsed.success) {
-        out.rejectedMessages++;
-        return;
-      }
-      out.messages.push(parsed.data);
-      const m = parsed.data;
-      if (m.kind === 'entry' && wait.untilEvent !== null && m.entry['name'] === wait.untilEvent) {
-        if (m.entry['type'] === 'event' || m.entry['type'] === 'promise') eventSeen = true;
-      }
-    });
-    await context.addInitScript({ content: await tracerScript() });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => out.pageErrors.push(plainMessage(error).slice(0, 500)));
-    let crashed = false;
-    page.on('crash', () => (crashed = true));
+}
 
-    let response;
-    try {
-      response = await page.goto(target.url, { waitUntil: 'load', timeout: wait.timeoutMs });
-    } catch (err) {
-      out.failure = `could not load ${target.url}: ${plainMessage(err)
-        .split('\n')[0]
-        ?.replace(/^page\.goto: /, '')}`;
-      return out;
-    }
-    if (response && response.status() >= 400) {
-      out.failure = `${target.url} answered HTTP ${response.status()} ${response.statusText()}`;
-      return out;
-    }
-    if (wait.script !== null) {
-      let timer: NodeJS.Timeout | undefined;
-      const overdue = new Promise<'overdue'>((r) => (timer = setTimeout(() => r('overdue'), deadline - Date.now())));
-      try {
-        const ran = await Promise.race([page.evaluate(`(async () => {\n${wait.script}\n})()`), overdue]);
-        if (ran === 'overdue') {
-          out.failure = `the --script did not finish within ${wait.timeoutMs / 1000} s`;
-          return out;
-        }
-      } catch (err) {
-        out.failure = `the --script threw in the page: ${plainMessage(err).split('\n')[0]}`;
-        return out;
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-    out.loaded = true;
-    let lastUntilError = '';
-    while (Date.now() < deadline && !crashed) {
-      if (wait.untilEvent !== null && eventSeen) break;
-      if (wait.until !== null) {
-        const held = await page.evaluate(`!!(${wait.until}\n)`).then(
-          (v) => v === true,
-          (err: unknown) => {
-            // A page that navigates, or an expression about something not made yet: not yet.
-            lastUntilError = plainMessage(err).split('\n')[0] ?? '';
-            return false;
-          },
-        );
-        if (held) {
-          out.conditionMet = true;
-          break;
-        }
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
-    if (wait.untilEvent !== null) out.conditionMet = eventSeen;
-    if (wait.until === null && wait.untilEvent === null) out.conditionMet = !crashed;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (crashed) out.failure = 'the page crashed (renderer process gone)';
-    else if (out.conditionMet && (wait.until !== null || wait.untilEvent !== null)) {
-      out.ended = `${wait.until !== null ? `--until ${wait.until}` : `${wait.untilEvent}`} held after ${seconds} s`;
-      // Let what the condition's event set going settle (results, the next events) before closing.
-      await new Promise((r) => setTimeout(r, wait.settleMs));
-    } else if (out.conditionMet) out.ended = `watched for ${seconds} s`;
-    else
-      out.ended = `${wait.until !== null ? `--until ${wait.until}` : `no ${wait.untilEvent}`} within ${wait.timeoutMs / 1000} s${lastUntilError ? ` (last evaluation: ${lastUntilError})` : ''}`;
-  } catch (err) {
-    out.failure ??= plainMessage(err).split('\n')[0] ?? String(err);
-  } finally {
-    await browser.close().catch(() => undefined);
-  }
-  return out;
+export function traceWithPlaywright(profile: BrowserProfile, target: TraceTarget): Promise<DriverTrace> {
+  return traceWith(profile.label, () => openPlaywright(profile), target);
 }

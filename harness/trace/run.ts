@@ -1,29 +1,32 @@
 // One trace of one page in one browser, as a report: the driver that can inject the tracer before the
-// page's scripts does the tracing (Playwright: Chromium, Firefox over BiDi, Playwright's WebKit); a
-// WebDriver-classic profile cannot, and says so. The merged timeline becomes a run record of scenario
-// 'trace', so the readers of scenario runs (session model, timeline text, sequence diff) read it too.
+// page's scripts does the tracing (Playwright: Chromium, Firefox over BiDi, Playwright's WebKit;
+// puppeteer: the Firefox builds Playwright cannot drive); a WebDriver-classic profile cannot, and says
+// so. The merged timeline becomes a run record of scenario 'trace', so the readers of scenario runs
+// (session model, timeline text, sequence diff) read it too.
 import { RunRecord, joinTimeline, type PageTimeline, type RunOutcome } from '../../model/record.ts';
 import type { BrowserProfile } from '../browsers/profiles.ts';
 import { countEmeCalls, mergeTrace } from './merge.ts';
-import { traceWithPlaywright, type DriverTrace, type TraceTarget } from './playwright-trace.ts';
+import { traceWithPlaywright } from './playwright-trace.ts';
+import { traceWithPuppeteer } from './puppeteer-trace.ts';
+import type { DriverTrace, TraceTarget } from './watch.ts';
 import { TRACE_SCHEMA_VERSION, TraceReport, type TraceStatus } from './schema.ts';
 import { describeWait } from './wait.ts';
 
-export type { TraceTarget } from './playwright-trace.ts';
+export type { TraceTarget } from './watch.ts';
 
 /** Why a profile cannot be traced, or null when its driver can inject the tracer. */
 export function untraceableReason(profile: BrowserProfile): string | null {
   if (profile.driver === 'webdriver')
     return "not traceable with this driver: WebDriver classic cannot run a script before the page's own scripts (tracing needs Playwright, or WebDriver BiDi script.addPreloadScript, which this driver does not speak)";
-  if (profile.driver !== 'playwright')
-    return `not traceable with this driver yet: the tracer is injected through Playwright; the ${profile.driver} driver is not wired to it`;
   return null;
 }
 
 export async function traceInBrowser(
   profile: BrowserProfile,
   target: TraceTarget,
-  driver: (p: BrowserProfile, t: TraceTarget) => Promise<DriverTrace> = traceWithPlaywright,
+  driver: (p: BrowserProfile, t: TraceTarget) => Promise<DriverTrace> = profile.driver === 'puppeteer'
+    ? traceWithPuppeteer
+    : traceWithPlaywright,
 ): Promise<TraceReport> {
   const startedAt = new Date();
   const base = {

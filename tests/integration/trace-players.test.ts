@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
@@ -21,7 +21,11 @@ before(async () => {
 });
 after(() => harness.close());
 
-function trace(url: string, out: string): Promise<{ code: number | null; said: string }> {
+function trace(
+  url: string,
+  out: string,
+  browsers: string[] = ['-p', 'chromium', 'firefox'],
+): Promise<{ code: number | null; said: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -29,9 +33,7 @@ function trace(url: string, out: string): Promise<{ code: number | null; said: s
         'bin/eme-compat.js',
         'trace',
         url,
-        '-p',
-        'chromium',
-        'firefox',
+        ...browsers,
         '--until',
         "document.body.dataset.state === 'played'",
         '--timeout',
@@ -98,3 +100,43 @@ for (const { player, asset } of PAGES) {
     }
   });
 }
+
+test('the puppeteer driver traces too (the Firefox builds Playwright cannot drive), frames included', async () => {
+  // Debian's Firefox ESR through puppeteer-core over BiDi, as `firefox-esr@140` is driven in a sweep.
+  const out = mkdtempSync(join(tmpdir(), 'eme-trace-puppeteer-'));
+  const profiles = join(out, 'profiles.json');
+  writeFileSync(
+    profiles,
+    JSON.stringify([
+      {
+        project: 'firefox-puppeteer',
+        label: 'Firefox ESR through puppeteer',
+        engine: 'firefox',
+        driver: 'puppeteer',
+        executablePath: '/usr/bin/firefox-esr',
+        prefs: { 'media.autoplay.default': 0 },
+      },
+    ]),
+  );
+  const url = `${harness.base}/trace-fixtures/clearkey-player.html?run=${runId}&frame=1`;
+  const { code, said } = await trace(url, out, ['--browsers', profiles]);
+  assert.equal(code, 0, said);
+  const report = readTraceReport(join(out, 'firefox-puppeteer.json'));
+  assert.equal(report.status, 'traced', report.reason);
+  assert.equal(report.browser?.driver, 'puppeteer');
+  const steps = toSteps(report.record!.page!.entries);
+  assert.equal(
+    inOrder(steps, [
+      /^navigator\.requestMediaKeySystemAccess ✓$/,
+      /^mediaKeys\.createSession ✓$/,
+      /^s1\.generateRequest ✓$/,
+      /^E:s1\.message\(license-request\)$/,
+      /^E:s1\.keystatuseschange\(usable\)$/,
+    ]),
+    null,
+  );
+  assert.ok(
+    steps.some((x) => x.startsWith('d2-s1.close')),
+    "the frame's lifecycle was traced",
+  );
+});

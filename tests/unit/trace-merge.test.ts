@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeTrace } from '../../harness/trace/merge.ts';
 import { toReport, traceInBrowser } from '../../harness/trace/run.ts';
-import type { DriverTrace } from '../../harness/trace/playwright-trace.ts';
+import type { DriverTrace } from '../../harness/trace/watch.ts';
 import type { TraceMessage, TraceReport, WaitSpec } from '../../harness/trace/schema.ts';
 import { selectTraceBrowsers, TRACE_EXIT, traceExitCode } from '../../harness/trace/select.ts';
 import { checkWait } from '../../harness/trace/wait.ts';
