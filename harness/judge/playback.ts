@@ -33,6 +33,18 @@ export function firstProgress(t: Timeline, seconds: number): EventOf<'progress'>
   return videoEvents(t, 'progress').find((e) => (e.data?.milestone ?? 0) >= seconds);
 }
 
+/** Playback passed `target` seconds (a progress milestone of the <video>); else how far it got. */
+export function progressCheck(t: Timeline, target: number, title = `playback passes ${target} s`): Check {
+  const progress = firstProgress(t, target);
+  return check({
+    id: 'progress',
+    title,
+    ok: !!progress,
+    expected: `currentTime ≥ ${target}`,
+    observed: progress ? 'reached' : `last milestone: ${videoEvents(t, 'progress').at(-1)?.data?.milestone ?? 0} s`,
+  });
+}
+
 export function mediaError(t: Timeline): string | null {
   const err = videoEvents(t, 'error')[0];
   if (err) return `MediaError ${err.data?.code}: ${err.data?.message || '(no message)'}`;
@@ -207,15 +219,7 @@ export function judgePlayback(record: RunRecord, x: PlaybackExpectation): Judgem
         observed: error ?? 'none',
       }),
     );
-    checks.push(
-      check({
-        id: 'progress',
-        title: `clear playback passes ${x.target} s`,
-        ok: !!progress,
-        expected: `currentTime ≥ ${x.target}`,
-        observed: progress ? 'reached' : 'not reached',
-      }),
-    );
+    checks.push(progressCheck(t, x.target, `clear playback passes ${x.target} s`));
     checks.push(...pictureChecks(record, t, true));
     return decide(record, checks);
   }
@@ -301,15 +305,7 @@ export function judgePlayback(record: RunRecord, x: PlaybackExpectation): Judgem
       observed: playing ? 'fired' : 'not fired',
     }),
   );
-  checks.push(
-    check({
-      id: 'progress',
-      title: `playback passes ${x.target} s`,
-      ok: !!progress,
-      expected: `currentTime ≥ ${x.target}`,
-      observed: progress ? 'reached' : `last: ${videoEvents(t, 'progress').at(-1)?.data?.milestone ?? 0} s`,
-    }),
-  );
+  checks.push(progressCheck(t, x.target));
 
   const firstUpdate = t.calls(undefined, 'update')[0];
   const sessions = sessionLabels(t);

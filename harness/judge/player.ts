@@ -7,7 +7,7 @@ import type { PlayerName, StreamFormat } from '../../model/players.ts';
 import type { PageEntry, RunRecord } from '../../model/record.ts';
 import type { Difference } from '../../model/verdict.ts';
 import { playerNotes, runKeys } from './notes.ts';
-import { firstProgress, mediaError, pictureChecks } from './playback.ts';
+import { firstProgress, mediaError, pictureChecks, progressCheck } from './playback.ts';
 import { usableKeyIds } from './session-state.ts';
 import { Timeline, describeSettled, isFulfilled, type Settled } from './timeline.ts';
 import { check, decide, type Check, type Judgement } from './verdict.ts';
@@ -210,15 +210,7 @@ export function judgePlayer(record: RunRecord, x: PlayerExpectation): Judgement 
   );
 
   const progress = firstProgress(t, x.target);
-  checks.push(
-    check({
-      id: 'progress',
-      title: `playback passes ${x.target} s`,
-      ok: !!progress,
-      expected: `currentTime ≥ ${x.target}`,
-      observed: progress ? 'reached' : 'not reached',
-    }),
-  );
+  checks.push(progressCheck(t, x.target));
   if (progress) checks.push(...pictureChecks(record, t, false));
 
   const played = !!progress && !fatal && !media;

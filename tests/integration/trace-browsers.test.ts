@@ -4,11 +4,11 @@
 // alone: the page plays an encrypted asset through MSE and runs a lifecycle in a frame.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
+import { inOrder, traceCli } from './trace-cli.ts';
 import { freePort } from '../../harness/browsers/processes.ts';
 import { readTraceReport } from '../../report/trace/write.ts';
 import { summariseSessions } from '../../report/trace/sessions.ts';
@@ -24,34 +24,11 @@ before(async () => {
 });
 after(() => harness.close());
 
-function cli(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/eme-compat.js', 'trace', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
-
-/** `want` occurs in `steps` in this order (other steps may come between). */
-function inOrder(steps: string[], want: RegExp[]): string | null {
-  let i = 0;
-  for (const re of want) {
-    while (i < steps.length && !re.test(steps[i]!)) i++;
-    if (i === steps.length) return `no ${re} after the steps before it in:\n${steps.join('\n')}`;
-    i++;
-  }
-  return null;
-}
-
 const player = (query: string) => `${harness.base}/trace-fixtures/clearkey-player.html?run=${runId}${query}`;
 
 test('a player page and its frame traced in Chromium and Firefox, diffed and written', async () => {
   const out = mkdtempSync(join(tmpdir(), 'eme-trace-'));
-  const { code, out: said } = await cli([
+  const { code, out: said } = await traceCli([
     player('&frame=1'),
     '--project',
     'chromium',
@@ -111,7 +88,7 @@ test('a --script starts the page; --until-event keystatuseschange ends the wait'
   const out = mkdtempSync(join(tmpdir(), 'eme-trace-'));
   const script = join(out, 'start.js');
   writeFileSync(script, 'window.startPlayer();\n');
-  const { code, out: said } = await cli([
+  const { code, out: said } = await traceCli([
     player('&wait=1'),
     '-p',
     'chromium',
@@ -128,7 +105,7 @@ test('a --script starts the page; --until-event keystatuseschange ends the wait'
   assert.ok(report.record!.page!.entries.some((e) => e.name === 'keystatuseschange'));
 
   // Without the script, the page waits for a start that never comes: no EME call, exit 1.
-  const idle = await cli([
+  const idle = await traceCli([
     player('&wait=1'),
     '-p',
     'chromium',
@@ -145,19 +122,19 @@ test('clear errors: a script that throws, an unreachable URL (exit 3); bad usage
   const dir = mkdtempSync(join(tmpdir(), 'eme-trace-'));
   const throwing = join(dir, 'throw.js');
   writeFileSync(throwing, "throw new Error('no play button here');\n");
-  const threw = await cli([player('&wait=1'), '-p', 'chromium', '--script', throwing, '-o', dir]);
+  const threw = await traceCli([player('&wait=1'), '-p', 'chromium', '--script', throwing, '-o', dir]);
   assert.equal(threw.code, 3, threw.out);
   assert.match(threw.out, /the --script threw in the page: .*no play button here/);
 
   const port = await freePort(); // free a moment ago: nothing listens there
-  const closed = await cli([`http://127.0.0.1:${port}/player.html`, '-p', 'chromium', '-o', dir]);
+  const closed = await traceCli([`http://127.0.0.1:${port}/player.html`, '-p', 'chromium', '-o', dir]);
   assert.equal(closed.code, 3, closed.out);
   assert.match(
     closed.out,
     new RegExp(`could not load http://127\\.0\\.0\\.1:${port}/player\\.html: net::ERR_CONNECTION_REFUSED`),
   );
 
-  const webkit = await cli([player(''), '-p', 'webkit', '-o', dir]);
+  const webkit = await traceCli([player(''), '-p', 'webkit', '-o', dir]);
   assert.equal(webkit.code, 3, webkit.out);
   assert.match(webkit.out, /NOT-TRACEABLE/);
 
@@ -169,7 +146,7 @@ test('clear errors: a script that throws, an unreachable URL (exit 3); bad usage
     [[player(''), '-p', 'safari'], /no project "safari"/],
     [[player(''), '--timeout', '0'], /expected seconds/],
   ] as const) {
-    const r = await cli([...args]);
+    const r = await traceCli([...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.out}`);
     assert.match(r.out, said);
   }

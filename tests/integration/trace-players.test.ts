@@ -4,11 +4,11 @@
 // the cross-browser diff of it must be written.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoopbackHarness, type LoopbackHarness } from './loopback-harness.ts';
+import { inOrder, traceCli } from './trace-cli.ts';
 import { readTraceReport } from '../../report/trace/write.ts';
 import { toSteps } from '../../report/sequence.ts';
 
@@ -21,44 +21,19 @@ before(async () => {
 });
 after(() => harness.close());
 
-function trace(
-  url: string,
-  out: string,
-  browsers: string[] = ['-p', 'chromium', 'firefox'],
-): Promise<{ code: number | null; said: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        'bin/eme-compat.js',
-        'trace',
-        url,
-        ...browsers,
-        '--until',
-        "document.body.dataset.state === 'played'",
-        '--timeout',
-        '30',
-        '-o',
-        out,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let said = '';
-    child.stdout.on('data', (d: Buffer) => (said += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (said += d.toString()));
-    child.on('exit', (code) => resolve({ code, said }));
-  });
-}
-
-/** `want` occurs in `steps` in this order (other steps may come between); null when it does. */
-function inOrder(steps: string[], want: RegExp[]): string | null {
-  let i = 0;
-  for (const re of want) {
-    while (i < steps.length && !re.test(steps[i]!)) i++;
-    if (i === steps.length) return `no ${re} after the steps before it in:\n${steps.join('\n')}`;
-    i++;
-  }
-  return null;
+/** Traces `url` until the page says it played, in Chromium and Firefox unless `browsers` says otherwise. */
+async function trace(url: string, out: string, browsers: string[] = ['-p', 'chromium', 'firefox']) {
+  const { code, out: said } = await traceCli([
+    url,
+    ...browsers,
+    '--until',
+    "document.body.dataset.state === 'played'",
+    '--timeout',
+    '30',
+    '-o',
+    out,
+  ]);
+  return { code, said };
 }
 
 // dash.js plays the WebM asset: its MPDs for the MP4s carry a common-system pssh that dash.js 5.2.1

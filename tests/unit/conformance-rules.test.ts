@@ -8,18 +8,13 @@ import { SCENARIOS, findScenario } from '../../harness/catalog.ts';
 import { judgeScenario, type Judgement } from '../../harness/judge/index.ts';
 import type { PageEntry, RunRecord } from '../../model/record.ts';
 import { find, fixtureRecord, moveAfter, withEntries } from './helpers.ts';
+import { checkOf } from './judging.ts';
 
 function judge(id: string, record: RunRecord): Judgement {
   const scenario = findScenario(id);
   assert.ok(scenario, `the catalog has ${id}`);
   return judgeScenario(scenario, record);
 }
-
-const checkOf = (j: Judgement, id: string) => {
-  const c = j.checks.find((x) => x.id === id);
-  assert.ok(c, `a check ${id} among ${j.checks.map((x) => x.id).join(', ')}`);
-  return c;
-};
 
 /** The seq of the call tagged with a case id. */
 const tagged = (entries: PageEntry[], caseId: string) => {

@@ -3,22 +3,10 @@
 // done otherwise: every failure must name its cause (player, browser) with the evidence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findScenario } from '../../harness/catalog.ts';
-import { judgeScenario } from '../../harness/judge/index.ts';
 import type { Cause } from '../../harness/judge/player.ts';
-import type { RunRecord } from '../../model/record.ts';
 import { fixtureRecord, withEntries } from './helpers.ts';
+import { checkOf, judged } from './judging.ts';
 
-function judged(record: RunRecord) {
-  const scenario = findScenario(record.meta.scenario);
-  assert.ok(scenario, `${record.meta.scenario} is in the catalog`);
-  return judgeScenario(scenario, record);
-}
-const checkOf = (j: ReturnType<typeof judged>, id: string) => {
-  const c = j.checks.find((x) => x.id === id);
-  assert.ok(c, `check ${id} ran: ${j.checks.map((x) => x.id).join(', ')}`);
-  return c;
-};
 const causeOf = (j: ReturnType<typeof judged>) => j.findings?.['cause'] as Cause | undefined;
 
 test('Shaka (DASH, Chromium) and hls.js (HLS, multi-key, Firefox) pass: conversation, wire, keys, picture', () => {

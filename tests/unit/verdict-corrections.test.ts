@@ -9,17 +9,8 @@ import { waitsAtNextKeyCheck } from '../../harness/judge/playback.ts';
 import { readManifest } from '../../model/manifest.ts';
 import type { PageEntry, RunRecord } from '../../model/record.ts';
 import { fixtureRecord, withEntries } from './helpers.ts';
+import { checkOf, judged } from './judging.ts';
 
-function judged(record: RunRecord) {
-  const scenario = findScenario(record.meta.scenario);
-  assert.ok(scenario, `${record.meta.scenario} is in the catalog`);
-  return judgeScenario(scenario, record);
-}
-const checkOf = (j: ReturnType<typeof judged>, id: string) => {
-  const c = j.checks.find((x) => x.id === id);
-  assert.ok(c, `check ${id} ran: ${j.checks.map((x) => x.id).join(', ')}`);
-  return c;
-};
 /** The result entry of the call the page tagged with case `id`. */
 function caseResult(entries: PageEntry[], id: string): PageEntry & { outcome?: string; value?: unknown } {
   const call = entries.find((e) => e.type === 'call' && e.data?.['case'] === id);
