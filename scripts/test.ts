@@ -54,6 +54,9 @@ const nodeTest = (files: string[], tap: string): string[] => [
   '--import',
   'tsx',
   '--test',
+  // Two test files at a time on two cores: most are pure logic waiting on nothing, and the few that
+  // start browsers each start one or two at a time, as the Playwright matrix's two workers do.
+  '--test-concurrency=2',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   '--test-reporter=tap',
