@@ -109,7 +109,7 @@ function playerMisuse(rejected: Settled): string | null {
   if (initDataType !== 'keyids') return null;
   const described = Object.values((initData ?? {}) as Record<string, { json?: unknown }>)[0];
   if (described && typeof described === 'object' && described.json !== undefined) return null;
-  return `the player passed init data that is not Key IDs JSON as 'keyids' (the browser must reject it: #keyids, #dom-mediakeysession-generaterequest step 10), and generateRequest ${describeSettled(rejected)}`;
+  return `the player passed init data that is not Key IDs JSON as 'keyids' (the browser must reject it with TypeError: #keyids, #dom-mediakeysession-generaterequest), and generateRequest ${describeSettled(rejected)}`;
 }
 
 function causeOf(t: Timeline, rejected: Settled | null, keysUsable: boolean, failed: Check): Cause {
