@@ -16,14 +16,19 @@ import { loadProfiles, type BrowserProfile } from '../../harness/browsers/profil
 import { browserEnvironment, stopProcess } from '../../harness/browsers/processes.ts';
 import type { RunRecord } from '../../model/record.ts';
 
-const PAGE = readFileSync('pages/cors-fixtures/player.html');
+/** What the page's own server serves: the page, and the player module it imports. */
+const FILES: Record<string, { body: Buffer; type: string }> = {
+  '/player.html': { body: readFileSync('pages/cors-fixtures/player.html'), type: 'text/html; charset=utf-8' },
+  '/clearkey-player.js': { body: readFileSync('pages/fixtures/clearkey-player.js'), type: 'text/javascript' },
+};
 
-/** The player page's own server: one page, on a port of its own. */
+/** The player page's own server: the page and its module, on a port of its own. */
 async function startPageServer(): Promise<{ port: number; server: Server }> {
   const server = createServer((req, res) => {
-    if (req.url?.startsWith('/player.html')) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': PAGE.length });
-      res.end(PAGE);
+    const file = FILES[new URL(req.url ?? '/', 'http://x').pathname];
+    if (file) {
+      res.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length });
+      res.end(file.body);
     } else {
       res.writeHead(404).end();
     }
