@@ -4,7 +4,7 @@
 // says so, because a player team reads these verdicts to know whose bug it is.
 import type { AssetInfo } from '../../model/manifest.ts';
 import type { PlayerName, StreamFormat } from '../../model/players.ts';
-import type { PageEntry, RunRecord } from '../../model/record.ts';
+import type { NoteEntry, PageEntry, RunRecord } from '../../model/record.ts';
 import type { Difference } from '../../model/verdict.ts';
 import { playerNotes, runKeys } from './notes.ts';
 import { firstProgress, mediaError, pictureChecks, progressCheck } from './playback.ts';
@@ -112,10 +112,18 @@ function playerMisuse(rejected: Settled): string | null {
   return `the player passed init data that is not Key IDs JSON as 'keyids' (the browser must reject it with TypeError: #keyids, #dom-mediakeysession-generaterequest), and generateRequest ${describeSettled(rejected)}`;
 }
 
-function causeOf(t: Timeline, rejected: Settled | null, keysUsable: boolean, failed: Check): Cause {
-  const notes = playerNotes(t);
-  const fatal = notes.errors.find((e) => e.data.fatal);
-  const media = mediaError(t);
+/** What the judge saw, for naming the cause of a failure. */
+interface Seen {
+  /** A rejected EME call in the conversation, if it stopped at one. */
+  rejected: Settled | null;
+  /** The player's first fatal error. */
+  fatal: NoteEntry<'player-error'> | undefined;
+  /** The element's media error, in words. */
+  media: string | null;
+  keysUsable: boolean;
+}
+
+function causeOf({ rejected, fatal, media, keysUsable }: Seen, failed: Check): Cause {
   if (rejected) {
     const misuse = playerMisuse(rejected);
     if (misuse) return { by: 'player', evidence: misuse };
@@ -215,7 +223,7 @@ export function judgePlayer(record: RunRecord, x: PlayerExpectation): Judgement 
 
   const played = !!progress && !fatal && !media;
   const failed = checks.find((c) => c.level === 'must' && !c.ok && !c.unmeasured);
-  const cause = failed ? causeOf(t, conversation.rejected, keysUsable, failed) : null;
+  const cause = failed ? causeOf({ rejected: conversation.rejected, fatal, media, keysUsable }, failed) : null;
   const claims = notes.claims?.data;
   // A probe speaks for the browser: where the player failed on its own, playback says nothing about it.
   const comparable = cause?.by !== 'player';
